@@ -6,10 +6,19 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Raft", targets: ["Raft"]),
+        .library(name: "NodeCore", targets: ["NodeCore"]),
     ],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         .target(name: "Raft"),
+        .target(name: "NodeCore", dependencies: ["Raft"]),
+        .target(name: "Simulator", dependencies: ["Raft", "NodeCore"], path: "Simulations/Simulator"),
+        .executableTarget(
+            name: "sijil-sim",
+            dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Simulations/sijil-sim"),
         .testTarget(name: "RaftTests", dependencies: ["Raft"]),
     ]
 )

@@ -95,8 +95,15 @@ extension Raft {
             pr.recentActive = true
             pr.probeSent = false
             pr.readRoundAcked = max(pr.readRoundAcked, response.readRound)
+            if pr.state == .replicate && pr.inflight.isFull {
+                // The window filled up and no acknowledgement freed it: they were lost. Probe
+                // again from the known match instead of waiting forever.
+                pr.becomeProbe()
+            }
             progress[message.from] = pr
-            if pr.match < log.lastIndex { sendAppend(to: message.from, evenIfEmpty: false) }
+            // An append even without entries: if the last one was lost, the follower's
+            // rejection of this one sends the leader back to where the follower really is.
+            if pr.match < log.lastIndex { sendAppend(to: message.from, evenIfEmpty: true) }
             releaseConfirmedReads()
         case .readIndex(let request):
             guard progress[message.from] != nil else { return }
@@ -111,6 +118,19 @@ extension Raft {
     private mutating func handleAppendResponse(from member: NodeID, _ response: Message.AppendResponse) {
         var pr = progress[member]!
         if response.reject {
+            if response.index <= pr.match && response.hintIndex < pr.match {
+                // The follower no longer holds entries it acknowledged: it dropped a damaged log
+                // tail at restart (see `abstainFromVoting`). What survived still matches up to its
+                // hint, so resume from there. Lowering `match` only delays commitment, never
+                // undoes it. A merely late rejection lands here too and costs one resend.
+                pr.match = log.matchTerm(response.hintIndex, response.hintTerm)
+                    ? response.hintIndex
+                    : min(response.hintIndex, log.findConflictByTerm(index: response.hintIndex, term: response.hintTerm))
+                pr.becomeProbe()
+                progress[member] = pr
+                sendAppend(to: member, evenIfEmpty: true)
+                return
+            }
             var probe = response.hintIndex
             if response.hintTerm > 0 {
                 probe = log.findConflictByTerm(index: response.hintIndex, term: response.hintTerm)

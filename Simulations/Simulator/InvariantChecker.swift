@@ -1,0 +1,169 @@
+import NodeCore
+import Raft
+
+/// Watches every node as it works and checks, at every step, the safety properties of Raft
+/// (Raft paper Figure 3) and the centre rule. It only observes; it never changes a decision.
+final class InvariantChecker: NodeCoreObserver {
+    unowned let simulation: Simulation
+
+    private struct EntryKey: Hashable {
+        var group: GroupID
+        var index: UInt64
+        var term: UInt64
+    }
+
+    private struct NodeGroup: Hashable {
+        var node: NodeID
+        var group: GroupID
+    }
+
+    /// Election safety: the leader of each (group, term).
+    private var leaders: [GroupID: [UInt64: NodeID]] = [:]
+    /// Log matching: what each (group, index, term) holds, and the term before it.
+    private var entries: [EntryKey: (digest: UInt64, previousTerm: UInt64?)] = [:]
+    /// State machine safety and leader completeness: what was applied at each (group, index).
+    private var applied: [GroupID: [UInt64: (term: UInt64, digest: UInt64)]] = [:]
+    /// Configuration entries applied, per group, to know the centre rule in force at an index.
+    private var configEntries: [GroupID: [(index: UInt64, change: ConfigChange)]] = [:]
+    /// What the centre made durable, per group: index to term, and its snapshot point.
+    private var centerLog: [GroupID: [UInt64: UInt64]] = [:]
+    private var centerSnapshot: [GroupID: UInt64] = [:]
+    /// Leader append-only: last index each member persisted while leading, per term.
+    private var leaderLast: [NodeGroup: (term: UInt64, last: UInt64)] = [:]
+    private var corruptionPending: Set<NodeID> = []
+    private var corruptionSeen: Set<NodeID> = []
+    private var failures: [String] = []
+
+    init(simulation: Simulation) { self.simulation = simulation }
+
+    private func fail(_ message: String) { simulation.fail(message) }
+
+    func nodeCore(_ node: NodeID, observed event: NodeCoreEvent) {
+        switch event {
+        case .persisted(let group, let persisted, _, let snapshot):
+            checkPersisted(node: node, group: group, entries: persisted, snapshot: snapshot)
+        case .applied(let group, let entry):
+            checkApplied(node: node, group: group, entry: entry)
+        case .roleChanged(let group, let term, let role, _, let log, let logStart):
+            guard role == .leader else { return }
+            if let existing = leaders[group]?[term], existing != node {
+                fail("election safety: group \(group) term \(term) has two leaders, \(existing) and \(node)")
+            }
+            leaders[group, default: [:]][term] = node
+            checkLeaderCompleteness(node: node, group: group, term: term, log: log, logStart: logStart)
+        case .corruptionDetected:
+            corruptionSeen.insert(node)
+            simulation.faults.corruptionsDetected += 1
+        case .groupHalted(let group, let reason):
+            fail("group \(group) halted on node \(node): \(reason)")
+        case .acknowledged(let group, let index, let term):
+            checkCenterRule(group: group, index: index, term: term, acknowledgedBy: node)
+        }
+    }
+
+    private func digest(_ entry: Entry) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(entry.kind.rawValue)
+        for byte in entry.data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    private func checkPersisted(node: NodeID, group: GroupID, entries persisted: [Entry], snapshot: SnapshotMeta?) {
+        let raft = simulation.nodes[node]?.core?.raft(of: group)
+        if let snapshot {
+            simulation.faults.snapshotsInstalled += 1
+            if node == Simulation.centerID { centerSnapshot[group] = max(centerSnapshot[group] ?? 0, snapshot.index) }
+        }
+        guard let first = persisted.first else { return }
+        // Leader append-only (Figure 3): a leader never overwrites or deletes its entries.
+        let key = NodeGroup(node: node, group: group)
+        if let raft, raft.role == .leader {
+            if let previous = leaderLast[key], previous.term == raft.term, first.index <= previous.last {
+                fail("leader append-only: node \(node) leading group \(group) in term \(raft.term) rewrote index \(first.index) (had \(previous.last))")
+            }
+            leaderLast[key] = (raft.term, persisted.last!.index)
+        } else {
+            leaderLast[key] = nil
+        }
+        // Log matching: one (index, term) always holds the same entry after the same term.
+        var previousTerm = raft?.term(at: first.index - 1)
+        for entry in persisted {
+            let entryKey = EntryKey(group: group, index: entry.index, term: entry.term)
+            let value = (digest(entry), previousTerm)
+            if let known = entries[entryKey] {
+                if known.digest != value.0 {
+                    fail("log matching: group \(group) index \(entry.index) term \(entry.term) holds different entries on different nodes (node \(node))")
+                }
+                if let a = known.previousTerm, let b = value.1, a != b {
+                    fail("log matching: group \(group) entry \(entry.index)/\(entry.term) follows term \(b) on node \(node) but term \(a) elsewhere")
+                }
+            } else {
+                entries[entryKey] = value
+            }
+            previousTerm = entry.term
+            if node == Simulation.centerID { centerLog[group, default: [:]][entry.index] = entry.term }
+        }
+    }
+
+    private func checkApplied(node: NodeID, group: GroupID, entry: Entry) {
+        let value = (term: entry.term, digest: digest(entry))
+        if let known = applied[group]?[entry.index] {
+            if known.term != value.term || known.digest != value.digest {
+                fail("state machine safety: group \(group) index \(entry.index) applied as term \(entry.term) on node \(node) but term \(known.term) elsewhere")
+            }
+            return
+        }
+        applied[group, default: [:]][entry.index] = value
+        if entry.kind == .configChange, let change = try? ConfigChange.decode(entry.data) {
+            configEntries[group, default: []].append((entry.index, change))
+            configEntries[group]!.sort { $0.index < $1.index }
+        }
+    }
+
+    private func checkLeaderCompleteness(node: NodeID, group: GroupID, term: UInt64, log: [Entry], logStart: UInt64) {
+        guard let committed = applied[group] else { return }
+        var terms: [UInt64: UInt64] = [:]
+        for entry in log { terms[entry.index] = entry.term }
+        for (index, value) in committed where index > logStart {
+            if terms[index] != value.term {
+                fail("leader completeness: node \(node) leads group \(group) in term \(term) without committed entry \(index) (term \(value.term))")
+                return
+            }
+        }
+    }
+
+    /// With the centre rule in force at `index`, the centre must hold the entry durably before
+    /// any client hears that it is written.
+    private func checkCenterRule(group: GroupID, index: UInt64, term: UInt64, acknowledgedBy node: NodeID) {
+        var membership = simulation.descriptor(group).initialMembership
+        for config in configEntries[group] ?? [] where config.index <= index {
+            if case .success(let next) = membership.applying(config.change) { membership = next }
+        }
+        guard membership.centerRuleActive, let center = membership.center else { return }
+        if centerLog[group]?[index] == term || (centerSnapshot[group] ?? 0) >= index { return }
+        fail("centre rule: group \(group) entry \(index)/\(term) acknowledged by node \(node) before the centre \(center) held it durably")
+    }
+
+    func nodeRestarted(_ node: NodeID) {
+        for key in leaderLast.keys where key.node == node { leaderLast[key] = nil }
+    }
+
+    func expectCorruptionDetected(on node: NodeID) {
+        corruptionPending.insert(node)
+        corruptionSeen.remove(node)
+    }
+
+    /// Called right after a restart that followed a damaged record: the load must have noticed.
+    func verifyCorruptionDetected(on node: NodeID) {
+        guard corruptionPending.remove(node) != nil else { return }
+        if !corruptionSeen.contains(node) && simulation.nodes[node]?.isUp == true {
+            fail("a damaged log record on node \(node) was not detected when it restarted")
+        }
+    }
+
+    func checkAfterEvent() {}
+
+    func finalFailures() -> [String] { failures }
+}

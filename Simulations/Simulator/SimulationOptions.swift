@@ -1,0 +1,121 @@
+import Raft
+
+/// The cluster shapes the simulator runs, shaped like Sijil's.
+public enum ClusterShape: String, Sendable, CaseIterable {
+    /// One region of three voters and a spare node, plus the national centre.
+    case oneRegion = "one-region"
+    /// Two regions of three voters and a spare each, sharing the centre.
+    case twoRegions = "two-regions"
+}
+
+/// How one simulated run is set up. Everything not given is drawn from `seed`.
+public struct SimulationOptions: Sendable {
+    public var seed: UInt64
+    /// Nil: drawn from the seed.
+    public var shape: ClusterShape?
+    /// Message loss, duplication, delay and reordering; partitions; crashes; corruption;
+    /// membership changes, transfers and centre-rule switches. All on by default.
+    public var faults: Bool
+    /// Virtual time during which faults are injected.
+    public var faultPhaseMs: UInt64
+    /// After healing, the cluster must have converged within this bound.
+    public var convergenceBoundMs: UInt64
+    /// After convergence, a write to every group must be acknowledged within this bound.
+    public var progressBoundMs: UInt64
+    public var clients: Int
+    public var keysPerGroup: UInt32
+    public var tickMs: UInt64
+    /// A deliberately broken core, to prove the checkers catch it.
+    public var raftFaults: RaftFaults
+    /// Record a readable trace of every event (slow; for replaying one seed).
+    public var trace: Bool
+
+    public init(
+        seed: UInt64, shape: ClusterShape? = nil, faults: Bool = true, faultPhaseMs: UInt64 = 12_000,
+        convergenceBoundMs: UInt64 = 30_000, progressBoundMs: UInt64 = 10_000, clients: Int = 6,
+        keysPerGroup: UInt32 = 6, tickMs: UInt64 = 100, raftFaults: RaftFaults = RaftFaults(), trace: Bool = false
+    ) {
+        self.seed = seed
+        self.shape = shape
+        self.faults = faults
+        self.faultPhaseMs = faultPhaseMs
+        self.convergenceBoundMs = convergenceBoundMs
+        self.progressBoundMs = progressBoundMs
+        self.clients = clients
+        self.keysPerGroup = keysPerGroup
+        self.tickMs = tickMs
+        self.raftFaults = raftFaults
+        self.trace = trace
+    }
+}
+
+/// What the simulator injected in one run (or summed over a sweep).
+public struct FaultCounts: Sendable, Equatable {
+    public var messagesSent = 0
+    public var messagesDropped = 0
+    public var messagesDuplicated = 0
+    public var messagesDelayed = 0
+    public var nodePartitions = 0
+    public var regionCenterCuts = 0
+    public var asymmetricCuts = 0
+    public var crashes = 0
+    public var unsyncedBatchesLost = 0
+    public var corruptionsInjected = 0
+    public var corruptionsDetected = 0
+    public var membershipChanges = 0
+    public var leadershipTransfers = 0
+    public var centerRuleSwitches = 0
+    public var snapshotsInstalled = 0
+
+    public init() {}
+
+    public mutating func add(_ other: FaultCounts) {
+        messagesSent += other.messagesSent
+        messagesDropped += other.messagesDropped
+        messagesDuplicated += other.messagesDuplicated
+        messagesDelayed += other.messagesDelayed
+        nodePartitions += other.nodePartitions
+        regionCenterCuts += other.regionCenterCuts
+        asymmetricCuts += other.asymmetricCuts
+        crashes += other.crashes
+        unsyncedBatchesLost += other.unsyncedBatchesLost
+        corruptionsInjected += other.corruptionsInjected
+        corruptionsDetected += other.corruptionsDetected
+        membershipChanges += other.membershipChanges
+        leadershipTransfers += other.leadershipTransfers
+        centerRuleSwitches += other.centerRuleSwitches
+        snapshotsInstalled += other.snapshotsInstalled
+    }
+
+    /// One line per counter, for reports.
+    public var lines: [String] {
+        [
+            "messages sent: \(messagesSent)", "messages dropped: \(messagesDropped)",
+            "messages duplicated: \(messagesDuplicated)", "messages delayed (reordered): \(messagesDelayed)",
+            "node partitions: \(nodePartitions)", "region-centre cuts: \(regionCenterCuts)",
+            "asymmetric link cuts: \(asymmetricCuts)", "crashes (power loss): \(crashes)",
+            "unsynced batches lost: \(unsyncedBatchesLost)", "log corruptions injected: \(corruptionsInjected)",
+            "log corruptions detected: \(corruptionsDetected)", "membership changes: \(membershipChanges)",
+            "leadership transfers: \(leadershipTransfers)", "centre-rule switches: \(centerRuleSwitches)",
+            "snapshots installed: \(snapshotsInstalled)",
+        ]
+    }
+}
+
+/// The verdict of one run.
+public struct SimulationResult: Sendable {
+    public var seed: UInt64
+    public var shape: ClusterShape
+    /// Empty when every check passed.
+    public var failures: [String]
+    /// A digest of the event trace: two runs of one seed must give the same value.
+    public var digest: UInt64
+    public var faults: FaultCounts
+    public var events: Int
+    public var writesAcknowledged: Int
+    public var readsAnswered: Int
+    public var virtualTimeMs: UInt64
+    public var trace: [String]
+
+    public var passed: Bool { failures.isEmpty }
+}
