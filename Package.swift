@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Raft", targets: ["Raft"]),
         .library(name: "NodeCore", targets: ["NodeCore"]),
+        .library(name: "Storage", targets: ["Storage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,5 +21,8 @@ let package = Package(
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Simulations/sijil-sim"),
         .testTarget(name: "RaftTests", dependencies: ["Raft"]),
+        .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
+        .target(name: "Storage", dependencies: ["CRocksDB"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
     ]
 )
