@@ -130,8 +130,7 @@ final class ConnectionAuthenticator: ChannelInboundHandler {
             observer.frameTooLarge(peer: peer, direction: direction, lengthBytes: tooLarge.lengthBytes)
         }
         guard case .authenticated(let authenticatedPeer) = state else {
-            let reason: HandshakeFailure = error is FrameTooLargeError ? .malformedHello : .tlsFailure
-            refuse(context: context, reason, detail: String(describing: error))
+            refuse(context: context, Self.handshakeFailure(for: error), detail: String(describing: error))
             return
         }
         observer.connectionError(peer: authenticatedPeer, direction: direction, detail: String(describing: error))
@@ -146,6 +145,16 @@ final class ConnectionAuthenticator: ChannelInboundHandler {
             break
         }
         context.fireChannelInactive()
+    }
+
+    /// An oversize length where the hello should be is a malformed hello; an error of the TLS
+    /// library is a TLS failure; anything else (a reset, a broken pipe) is the peer going away.
+    static func handshakeFailure(for error: Error) -> HandshakeFailure {
+        switch error {
+        case is FrameTooLargeError: .malformedHello
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError: .tlsFailure
+        default: .closedDuringHandshake
+        }
     }
 
     private func tlsHandshakeCompleted(context: ChannelHandlerContext) {

@@ -19,7 +19,7 @@ public enum HandshakeFailure: String, Error, Sendable, Hashable, CaseIterable {
     case unknownPeer = "unknown_peer"
     /// The handshake did not finish within ``TransportLimits/handshakeTimeoutMs``.
     case timeout = "timeout"
-    /// The connection closed before the handshake finished, without a TLS error.
+    /// The connection closed or was reset before the handshake finished, without a TLS error.
     case closedDuringHandshake = "closed_during_handshake"
     /// More connections than ``TransportLimits/pendingHandshakesMax`` were handshaking at once.
     case tooManyPendingHandshakes = "too_many_pending_handshakes"

@@ -14,11 +14,10 @@ extension ConnectionContext {
     /// Binds the listening socket; connections are served by ``runListener(_:)``.
     func bindListener(host: String, port: Int) async throws -> NIOAsyncChannel<PendingConnection, Never> {
         let context = self
-        return try await ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Self.listenBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+        return try await DeadPeerDetection.configure(bootstrap)
             .bind(host: host, port: port) { channel in
                 let pending = channel.eventLoop.makeCompletedFuture {
                     try context.admit(channel)

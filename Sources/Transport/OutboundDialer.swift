@@ -100,10 +100,8 @@ extension ConnectionContext {
         // address entries of the certificate by the TLS library when no name is given.
         let serverHostname: String? = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
         let context = self
-        return try await ClientBootstrap(group: group)
-            .connectTimeout(.milliseconds(limits.connectTimeoutMs))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelOption(.socketOption(.so_keepalive), value: 1)
+        let bootstrap = ClientBootstrap(group: group).connectTimeout(.milliseconds(limits.connectTimeoutMs))
+        return try await DeadPeerDetection.configure(bootstrap)
             .connect(host: host, port: link.address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard link.attach(channel) else { throw TransportError.shutDown }

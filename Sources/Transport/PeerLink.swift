@@ -194,6 +194,7 @@ final class PeerLink: Sendable {
         state.withLockedValue { state in
             state.counters.framesSent += UInt64(batch.frames.count)
             state.counters.bytesSent += UInt64(batch.bytes)
+            state.counters.flushes += 1
         }
     }
 

@@ -23,7 +23,7 @@ public final class Transport: Sendable {
     /// reader. For one reader (logs, metrics or a test); counters hold the totals regardless.
     public let events: AsyncStream<TransportEvent>
 
-    private let context: ConnectionContext
+    let context: ConnectionContext
     private let listener: NIOAsyncChannel<PendingConnection, Never>
     private let listenerTask: Task<Void, Never>
     private let isShutDown = NIOLockedValueBox(false)

@@ -4,6 +4,8 @@ public struct PeerCounters: Sendable, Equatable {
     public var framesSent: UInt64 = 0
     /// Payload bytes of ``framesSent``, without length prefixes or TLS overhead.
     public var bytesSent: UInt64 = 0
+    /// Batches written, each with a single flush; `framesSent / flushes` is the batching factor.
+    public var flushes: UInt64 = 0
     /// Frames received from the peer and handed to the inbound queue.
     public var framesReceived: UInt64 = 0
     /// Payload bytes of ``framesReceived``.

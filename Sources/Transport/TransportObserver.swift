@@ -72,6 +72,7 @@ final class TransportObserver: Sendable {
 
     func droppedUnknownPeer(_ nodeID: UInt64) {
         counters.withLockedValue { $0.droppedUnknownPeer += 1 }
+        logger.debug("frame dropped: node is not a peer", metadata: ["peer": "\(nodeID)"])
     }
 
     func finishEvents() {

@@ -39,8 +39,11 @@ import Testing
         #expect(link.counters.droppedQueueFull == 1)
 
         let batch = await link.nextBatch()
-        #expect(batch?.frames == (0..<4).map { Self.frame(UInt8($0)) })
+        #expect(batch?.frames == (0..<4).map { Self.frame(UInt8($0)) }, "everything queued goes in one batch")
         #expect(batch?.bytes == 4)
+        link.recordWritten(batch!)
+        #expect(link.counters.flushes == 1)
+        #expect(link.counters.framesSent == 4)
         #expect(link.enqueue(Self.frame(9)) == .queued, "taking the batch makes room")
     }
 

@@ -26,6 +26,7 @@ import Testing
         #expect(sent.framesSent == UInt64(count))
         #expect(sent.bytesSent == UInt64(count * 16))
         #expect(sent.connectionsEstablished == 1)
+        #expect(sent.flushes >= 1 && sent.flushes <= sent.framesSent)
         let received = two.transport.counters().peers[1]!
         #expect(received.framesReceived == UInt64(count))
         #expect(received.bytesReceived == UInt64(count * 16))
