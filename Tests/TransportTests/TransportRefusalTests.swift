@@ -172,6 +172,43 @@ import Testing
         await impostor.transport.shutdown()
     }
 
+    @Test func aDialerRefusesAnAcceptorWithAnExpiredCertificate() async throws {
+        let pki = try TestPKI()
+        let expired = try pki.nodeCertificate(2, issuedDaysAgo: 700, validityDays: 30)
+        // Loaded as of a day inside its validity, as a node with a stale certificate would be.
+        let credentials = try NodeCredentials(
+            certificatePEM: expired.certificatePEM,
+            privateKeyPEM: expired.privateKeyPEM,
+            authorityCertificatePEM: pki.authority.certificatePEM,
+            now: pki.now.addingTimeInterval(-690 * TestPKI.secondsPerDay)
+        )
+        let stale = try await TestNodes.start(2, pki: pki, credentials: credentials)
+        let dialer = try await TestNodes.start(1, pki: pki, peers: [2: stale.address])
+        try await dialer.events.first("the dialer to refuse the expired certificate") {
+            guard case .handshakeFailed(2, .outbound, .tlsFailure, _) = $0 else { return false }
+            return true
+        }
+        #expect(dialer.transport.send([1], to: 2) == .droppedNotConnected)
+        #expect(!dialer.events.events.contains(.connected(peer: 2, direction: .outbound)))
+        await dialer.transport.shutdown()
+        await stale.transport.shutdown()
+    }
+
+    @Test func aDialerRefusesAnAcceptorCertifiedByAnotherCA() async throws {
+        let pki = try TestPKI()
+        let foreign = try TestPKI()
+        let outsider = try await TestNodes.start(2, pki: foreign)
+        let dialer = try await TestNodes.start(1, pki: pki, peers: [2: outsider.address])
+        try await dialer.events.first("the dialer to refuse the foreign certificate") {
+            guard case .handshakeFailed(2, .outbound, .tlsFailure, _) = $0 else { return false }
+            return true
+        }
+        #expect(dialer.transport.send([1], to: 2) == .droppedNotConnected)
+        #expect(outsider.transport.receiveAvailable(maxFrames: 10).isEmpty)
+        await dialer.transport.shutdown()
+        await outsider.transport.shutdown()
+    }
+
     @Test func aSilentConnectionIsClosedAtTheHandshakeTimeout() async throws {
         let pki = try TestPKI()
         var limits = TestNodes.limits
