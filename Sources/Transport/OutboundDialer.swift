@@ -1,0 +1,117 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// The dialing side: one task per peer keeps one outbound connection up and drains the peer's
+/// queue into it.
+extension ConnectionContext {
+    /// Dials `link`'s peer, carries frames while connected, and redials with capped exponential
+    /// backoff, until the link is closed or the task is cancelled.
+    func runDialer(for link: PeerLink) async {
+        var backoff = ReconnectBackoff(
+            initialMs: limits.reconnectBackoffInitialMs,
+            maxMs: limits.reconnectBackoffMaxMs
+        )
+        // Jitter only spreads reconnects in time; it decides nothing, so the system source is fine.
+        var generator = SystemRandomNumberGenerator()
+        var isFirstDial = true
+        while !Task.isCancelled, !link.isClosed {
+            if !isFirstDial {
+                link.recordReconnectAttempt()
+            }
+            isFirstDial = false
+            if await connectAndCarryFrames(link) {
+                backoff.reset()
+            }
+            guard !Task.isCancelled, !link.isClosed else { break }
+            let delayMs = backoff.nextDelayMs(using: &generator)
+            do {
+                try await Task.sleep(for: .milliseconds(delayMs))
+            } catch {
+                break
+            }
+        }
+    }
+
+    /// One connection's life; true when it was authenticated (whatever ended it).
+    private func connectAndCarryFrames(_ link: PeerLink) async -> Bool {
+        let pending: PendingConnection
+        do {
+            pending = try await dial(link)
+        } catch {
+            observer.logger.debug(
+                "dial failed",
+                metadata: ["peer": "\(link.nodeID)", "address": "\(link.address.host):\(link.address.port)", "error": "\(error)"]
+            )
+            return false
+        }
+        var wasConnected = false
+        do {
+            try await pending.channel.executeThenClose { inbound, outbound in
+                let peer = try await pending.authenticated.get()
+                precondition(peer == link.nodeID, "the authenticator accepts only the node dialled")
+                guard link.markConnected() else { return }
+                wasConnected = true
+                observer.connected(peer: peer, direction: .outbound)
+                defer {
+                    link.markDisconnected()
+                    observer.disconnected(peer: peer, direction: .outbound)
+                }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // The accepting side sends nothing after its hello; this ends when the
+                    // connection closes, which is how a dead peer is noticed.
+                    group.addTask {
+                        for try await _ in inbound {}
+                    }
+                    group.addTask {
+                        try await writeFrames(of: link, to: outbound)
+                    }
+                    defer { group.cancelAll() }
+                    try await group.next()
+                }
+            }
+        } catch {
+            if wasConnected {
+                observer.logger.debug("outbound connection ended", metadata: ["peer": "\(link.nodeID)", "error": "\(error)"])
+            }
+        }
+        return wasConnected
+    }
+
+    /// Takes everything queued for the peer and writes it with one flush, again and again.
+    private func writeFrames(of link: PeerLink, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        while let batch = await link.nextBatch() {
+            let buffers = FrameFormat.encode(batch.frames, allocator: allocator)
+            do {
+                // Suspends while the channel is not writable, so the queue fills and send() drops.
+                try await outbound.write(contentsOf: buffers)
+            } catch {
+                link.recordLost(batch)
+                throw error
+            }
+            link.recordWritten(batch)
+        }
+    }
+
+    private func dial(_ link: PeerLink) async throws -> PendingConnection {
+        let host = link.address.host
+        // SNI and host name matching take DNS names; an IP literal is matched against the IP
+        // address entries of the certificate by the TLS library when no name is given.
+        let serverHostname: String? = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+        let context = self
+        let bootstrap = ClientBootstrap(group: group).connectTimeout(.milliseconds(limits.connectTimeoutMs))
+        return try await DeadPeerDetection.configure(bootstrap)
+            .connect(host: host, port: link.address.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard link.attach(channel) else { throw TransportError.shutDown }
+                    channel.closeFuture.whenComplete { _ in link.detach(channel) }
+                    return try context.configurePipeline(
+                        of: channel,
+                        tls: NIOSSLClientHandler(context: context.clientTLS, serverHostname: serverHostname),
+                        role: .dialer(expectedPeer: link.nodeID)
+                    )
+                }
+            }
+    }
+}
