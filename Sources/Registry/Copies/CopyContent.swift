@@ -61,7 +61,7 @@ struct CopyContent {
         var lines = [CopyLine(label: role, value: "\(w.nameAllScripts(parent.name.givenName)) \(w.nameAllScripts(parent.name.familyName))")]
         if let date = parent.birthDate {
             let place = parent.birthPlace.map { w.t(" à \(w.place($0))", " بـ \(w.place($0))") } ?? ""
-            lines.append(CopyLine(label: w.t("\(role), né(e) le", "\(role)، تاريخ الازدياد"), value: w.date(date) + place))
+            lines.append(CopyLine(label: w.t(father ? "Père, né le" : "Mère, née le", "\(role)، تاريخ الازدياد"), value: w.date(date) + place))
         }
         lines.append(CopyLine(label: w.t("\(role), nationalité", "\(role)، الجنسية"), value: parent.nationality))
         if let cdi = parent.civilDigitalID {
