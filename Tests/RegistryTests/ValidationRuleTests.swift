@@ -333,6 +333,19 @@ import Testing
         expect(.fieldNotCorrectableThisWay, at: .correctedField, in: try violations(mention(2, act, body), on: replica))
     }
 
+    @Test func fatherAsDeclarantWithoutARecordedFatherIsRejected() throws {
+        var birth = F.birth(withFather: false)
+        birth.declarant.relation = .father
+        expect(.fieldNotOnAct, at: .declarantRelation, in: try violations(birthRequest(birth)))
+    }
+
+    @Test func marriageToOneselfIsRejected() throws {
+        let (replica, act) = try replicaWithBirth()
+        guard case .marriage(var marriage) = F.marriage() else { return }
+        marriage.spouseCivilDigitalID = CivilDigitalID(birthAct: act)
+        expect(.inconsistentActReference, at: .spouseCivilDigitalID, in: try violations(mention(2, act, .marriage(marriage)), on: replica))
+    }
+
     @Test func everyRuleHasAStableDistinctCode() {
         let codes = Rule.allCases.map(\.code)
         #expect(Set(codes).count == codes.count)

@@ -139,6 +139,9 @@ struct ContentRules {
         if let father = b.father { checkParent(father, isFather: true, childBirth: childBirth, into: &v) }
         checkParent(b.mother, isFather: false, childBirth: childBirth, into: &v)
         checkPersonName(b.declarant.name, field: .declarantName, into: &v)
+        if b.declarant.relation == .father && b.father == nil {
+            v.add(.fieldNotOnAct, .declarantRelation, "the declarant is the father but the act records no father")
+        }
         if let judgment = b.declaratoryJudgment {
             checkJudgment(judgment, field: .declaratoryJudgment, notBefore: childBirth, notAfter: declaredOn, into: &v)
         }

@@ -20,6 +20,9 @@ struct MentionRules {
         case .marriage(let m):
             requireBirthAct(isBirthAct, body.kind, into: &v)
             checkLifeEvent(m.marriageDate, field: .marriageDate, view: view, into: &v)
+            if let spouse = m.spouseCivilDigitalID, spouse == record.act.civilDigitalID {
+                v.add(.inconsistentActReference, .spouseCivilDigitalID, "the spouse's civil digital id is the person's own")
+            }
         case .divorce(let d):
             requireBirthAct(isBirthAct, body.kind, into: &v)
             guard let marriage = view.marriages.first(where: { $0.sequence == d.marriageSequence }) else {
