@@ -75,7 +75,7 @@ extension CivilStatusCopy {
         out.append("<footer>")
         for (index, item) in footer.enumerated() {
             let cls = index == footer.count - 1 ? " class=\"signature\"" : ""
-            out.append("<p\(cls)>\(escape(item.label)) : \(escape(item.value))</p>")
+            out.append("<p\(cls)>\(escape(item.label))\(w.isArabic ? ":" : " :") \(escape(item.value))</p>")
         }
         out.append("</footer>")
         out.append("</body>")

@@ -15,7 +15,7 @@ struct CopyVocabulary {
     /// The name in the copy's script, then the other scripts recorded (full copy).
     func nameAllScripts(_ name: Name) -> String {
         var text = isArabic ? "\(name.arabic) (\(name.latin))" : "\(name.latin) (\(name.arabic))"
-        if let tifinagh = name.tifinagh { text += " ⵣ \(tifinagh)" }
+        if let tifinagh = name.tifinagh { text += " / \(tifinagh)" }
         return text
     }
 
