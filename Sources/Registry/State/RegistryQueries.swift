@@ -1,34 +1,3 @@
-/// A stored record that cannot be read back, or state that contradicts itself. Thrown from
-/// apply and from queries: the node stops applying and repairs the shard from a peer.
-public enum RegistryStateError: Error, Equatable, Sendable {
-    /// The value under `key` does not decode as the record its key promises.
-    case corruptRecord(key: [UInt8], error: CodecError)
-    /// The state contradicts an invariant (for example, the next live number is already taken).
-    case inconsistentState(String)
-
-    /// A stable code for logs.
-    public var code: String {
-        switch self {
-        case .corruptRecord: "registry.state.corrupt_record"
-        case .inconsistentState: "registry.state.inconsistent"
-        }
-    }
-}
-
-/// An act together with its marginal mentions, in order.
-public struct ActRecord: Hashable, Sendable, Codable {
-    /// The act as drawn up.
-    public var act: Act
-    /// Its mentions, by sequence.
-    public var mentions: [MarginalMention]
-
-    /// Creates a record.
-    public init(act: Act, mentions: [MarginalMention]) {
-        self.act = act
-        self.mentions = mentions
-    }
-}
-
 /// Reads of the stored state, shared by the state machine, copies, search and verification.
 public enum RegistryQueries {
     /// Page size of internal scans; bounds the memory of one read.
