@@ -98,6 +98,24 @@ import Testing
         #expect(decoded > 0, "seed \(seed)")
     }
 
+    @Test(arguments: PropertySeeds.seeds(default: [21, 22]))
+    func mutatedOutcomesAndSnapshotChunksNeverCrashTheirDecoders(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let entry = AcceptedEntry(requestID: F.requestID(1), actID: ActID(register: RegisterID(office: F.rabatHassan, year: 2024, kind: .death), number: 3),
+                                  civilDigitalID: nil, mentionSequence: 2, chainPosition: 5, chainHead: .sha256([7]))
+        let outcome = CommandOutcome.batch([.accepted(entry), .rejected([RuleViolation(.unknownOffice, .office, "none")])]).encode()
+        let chunk = SnapshotChunk(sequence: 0, pairs: [([1], [2, 3]), ([4], [5])], streamDigest: .sha256([1])).encode()
+        for _ in 0..<3_000 {
+            var a = outcome, b = chunk
+            a[Int.random(in: 0..<a.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            _ = try? CommandOutcome.decode(Array(a.prefix(Int.random(in: 0...a.count, using: &rng))))
+            var restorer = SnapshotRestorer()
+            // Any single changed byte of a chunk is caught by its checksum.
+            #expect(throws: SnapshotError.self, "seed \(seed)") { _ = try restorer.accept(b == chunk ? [] : b) }
+        }
+    }
+
     @Test func hugeCountsAndLengthsAreRefusedBeforeAllocating() {
         // version 1, batch, count 0xFFFFFFFF
         #expect(throws: CodecError.self) { try RegistryCommand.decode([1, 2, 0xFF, 0xFF, 0xFF, 0xFF]) }
