@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "NodeCore", targets: ["NodeCore"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Transport", targets: ["Transport"]),
+        .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "RegistrySearch", targets: ["RegistrySearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +24,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "Raft"),
+        .target(
+            name: "Registry",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["ReferenceData/tables", "ReferenceData/generate-reference-data.sh"]
+        ),
+        .target(
+            name: "RegistrySearch",
+            dependencies: ["Registry", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(name: "NodeCore", dependencies: ["Raft"]),
         .target(name: "Simulator", dependencies: ["Raft", "NodeCore"], path: "Simulations/Simulator"),
         .executableTarget(
@@ -29,6 +40,12 @@ let package = Package(
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Simulations/sijil-sim"),
         .testTarget(name: "RaftTests", dependencies: ["Raft"]),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Golden"]
+        ),
+        .testTarget(name: "RegistrySearchTests", dependencies: ["RegistrySearch", "Registry"]),
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         .target(name: "Storage", dependencies: ["CRocksDB"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),

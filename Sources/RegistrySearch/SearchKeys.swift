@@ -1,0 +1,35 @@
+import Registry
+
+/// The role a name plays on an act.
+public enum NameRole: Int, Sendable, CaseIterable {
+    /// The person of the act (the child, the deceased).
+    case person = 1
+    /// The father.
+    case father = 2
+    /// The mother.
+    case mother = 3
+    /// A spouse named in a marriage mention.
+    case spouse = 4
+}
+
+/// The keys a name is indexed and searched under: `a:` + normalised Arabic token, `l:` + Latin
+/// skeleton. Latin tokens are also indexed exactly (`x:`) to rank exact spellings first.
+enum SearchKeys {
+    static func keys(for text: String) -> [String] {
+        let latin = LatinNameNormalizer.tokens(text)
+        let arabic = ArabicNameNormalizer.tokens(text).filter { token in
+            token.unicodeScalars.contains { (0x0600...0x06FF).contains($0.value) }
+        }
+        return arabic.map { "a:" + $0 } + latin.map { "l:" + LatinNameNormalizer.skeleton($0) }
+    }
+
+    static func exactKeys(for text: String) -> [String] {
+        LatinNameNormalizer.tokens(text).map { "x:" + $0 }
+    }
+
+    /// Every script of a person's name.
+    static func texts(_ name: PersonName) -> [String] {
+        [name.givenName.arabic, name.givenName.latin, name.familyName.arabic, name.familyName.latin]
+            + [name.givenName.tifinagh, name.familyName.tifinagh].compactMap { $0 }
+    }
+}
