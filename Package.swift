@@ -33,8 +33,8 @@ let package = Package(
             name: "RegistrySearch",
             dependencies: ["Registry", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "NodeCore", dependencies: ["Raft"]),
-        .target(name: "Simulator", dependencies: ["Raft", "NodeCore"], path: "Simulations/Simulator"),
+        .target(name: "NodeCore", dependencies: ["Raft", "Registry"]),
+        .target(name: "Simulator", dependencies: ["Raft", "Registry", "NodeCore"], path: "Simulations/Simulator"),
         .executableTarget(
             name: "sijil-sim",
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],

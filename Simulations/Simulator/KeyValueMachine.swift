@@ -1,5 +1,5 @@
 import NodeCore
-import Raft
+import Registry
 
 /// The keyed workload: a register per key, written with unique values under unique request
 /// ids, read linearizably. Simple enough that a client history can be checked exactly.
@@ -12,7 +12,7 @@ struct KeyValueMachine: StateMachine {
         func encoded() -> [UInt8] {
             switch self {
             case .put(let requestID, let key, let value):
-                var writer = ByteWriter(capacity: 21)
+                var writer = ByteWriter(reservingCapacity: 21)
                 writer.write(UInt8(1))
                 writer.write(requestID)
                 writer.write(key)
@@ -21,10 +21,10 @@ struct KeyValueMachine: StateMachine {
             }
         }
 
-        static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Command {
+        static func decode(_ bytes: [UInt8]) throws(CodecError) -> Command {
             var reader = ByteReader(bytes)
             let tag = try reader.readUInt8()
-            guard tag == 1 else { throw .invalidTag(field: "kv.command", value: UInt64(tag)) }
+            guard tag == 1 else { throw .invalidTag(offset: 0) }
             let command = Command.put(requestID: try reader.readUInt64(), key: try reader.readUInt32(), value: try reader.readUInt64())
             try reader.expectEnd()
             return command
@@ -34,8 +34,16 @@ struct KeyValueMachine: StateMachine {
     static func valueKey(_ key: UInt32) -> [UInt8] { [UInt8(ascii: "k")] + withUnsafeBytes(of: key.bigEndian) { Array($0) } }
     static func requestKey(_ id: UInt64) -> [UInt8] { [UInt8(ascii: "r")] + withUnsafeBytes(of: id.bigEndian) { Array($0) } }
 
+    /// What the state holds under a request id: the key written and the value.
+    static func requestRecord(key: UInt32, value: UInt64) -> [UInt8] {
+        var record = ByteWriter(reservingCapacity: 12)
+        record.write(key)
+        record.write(value)
+        return record.bytes
+    }
+
     static func encodeValue(_ value: UInt64) -> [UInt8] {
-        var writer = ByteWriter(capacity: 8)
+        var writer = ByteWriter(reservingCapacity: 8)
         writer.write(value)
         return writer.bytes
     }
@@ -47,34 +55,31 @@ struct KeyValueMachine: StateMachine {
     }
 
     /// Outcome of a put: 1 = written, 2 = duplicate of an earlier request (not written again).
-    func precheck(_ command: [UInt8], state: any StateReader) throws -> [UInt8]? {
+    func precheck(_ command: [UInt8], state: any KeyValueReader) throws -> [UInt8]? {
         guard case .put(let requestID, _, _) = try Command.decode(command) else { return nil }
         return try state.get(Self.requestKey(requestID)) == nil ? nil : [2]
     }
 
-    func apply(_ command: [UInt8], context: ApplyContext, state: inout StateOverlay) throws -> [UInt8] {
+    func apply(_ command: [UInt8], context: CommandContext, state: inout Transaction) throws -> [UInt8] {
         guard let decoded = try? Command.decode(command) else { return [0] }
         switch decoded {
         case .put(let requestID, let key, let value):
             if try state.get(Self.requestKey(requestID)) != nil { return [2] }
-            var record = ByteWriter(capacity: 12)
-            record.write(key)
-            record.write(value)
-            state.put(Self.requestKey(requestID), record.bytes)
+            state.put(Self.requestKey(requestID), Self.requestRecord(key: key, value: value))
             state.put(Self.valueKey(key), Self.encodeValue(value))
             return [1]
         }
     }
 
     /// Query: 4-byte key; answer: 8-byte value, 0 when never written.
-    func query(_ query: [UInt8], state: any StateReader) throws -> [UInt8] {
+    func query(_ query: [UInt8], state: any KeyValueReader) throws -> [UInt8] {
         var reader = ByteReader(query)
         let key = try reader.readUInt32()
         return Self.encodeValue(Self.decodeValue(try state.get(Self.valueKey(key))) ?? 0)
     }
 
     static func encodeQuery(_ key: UInt32) -> [UInt8] {
-        var writer = ByteWriter(capacity: 4)
+        var writer = ByteWriter(reservingCapacity: 4)
         writer.write(key)
         return writer.bytes
     }

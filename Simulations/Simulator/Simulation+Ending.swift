@@ -113,10 +113,7 @@ extension Simulation {
                 }
                 for write in history.acknowledgedWrites where write.group == group.id {
                     let stored = try? reader.get(KeyValueMachine.requestKey(write.requestID))
-                    var expected = ByteWriter(capacity: 12)
-                    expected.write(write.key)
-                    expected.write(write.requestID)
-                    if stored != expected.bytes {
+                    if stored != KeyValueMachine.requestRecord(key: write.key, value: write.requestID) {
                         fail("acknowledged write \(write.requestID) (group \(group.id) key \(write.key)) missing or different on node \(member)")
                     }
                 }

@@ -167,7 +167,7 @@ public final class Simulation {
     func makeCore(for node: SimNode) -> NodeCore? {
         let coreOptions = NodeCoreOptions(
             nodeID: node.id, isCenter: node.isCenter, requestTimeoutTicks: 40,
-            compactionEntriesThreshold: 60, compactionBytesThreshold: 1 << 20, compactionRetainEntries: 20,
+            compactionEntriesThreshold: 40, compactionBytesThreshold: 1 << 20, compactionRetainEntries: 8,
             snapshotChunkBytes: 256, snapshotWindowChunks: 2, snapshotStreamTimeoutTicks: 30,
             randomSeed: rng.next(), raftFaults: options.raftFaults)
         do {

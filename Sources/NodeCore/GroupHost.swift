@@ -1,4 +1,5 @@
 import Raft
+import Registry
 
 /// Where the answer to a request goes: a client of this node, or a node that forwarded it.
 enum ReplyTarget: Sendable, Equatable {
@@ -82,37 +83,31 @@ struct InboundSnapshot {
     var meta: SnapshotMeta
     var generation: UInt32
     var nextSequence: UInt32
-    var digest: UInt32
+    var restorer = SnapshotRestorer()
     /// Set once the last chunk arrived and was stepped into Raft.
     var awaitingInstall = false
     var idleTicks = 0
 }
 
-/// An image being sent: a consistent view of the store, walked chunk by chunk.
+/// An image being sent: the state machine's snapshot stream over a consistent view of the store.
 final class OutboundSnapshot {
     let stream: UInt64
     let meta: SnapshotMeta
     /// The leader's term when the stream started; the follower steps the header in that term.
     let term: UInt64
     let view: any DiskView
-    let range: (from: [UInt8], to: [UInt8])
-    let generation: UInt32
-    /// The next key to read (inclusive); nil once everything was read.
-    var cursor: [UInt8]?
+    var writer: SnapshotWriter
     var nextSequence: UInt32 = 0
     var ackedThrough: Int64 = -1
-    var digest: UInt32 = 0
     var sentLast = false
     var idleTicks = 0
 
-    init(stream: UInt64, meta: SnapshotMeta, term: UInt64, view: any DiskView, range: (from: [UInt8], to: [UInt8]), generation: UInt32) {
+    init(stream: UInt64, meta: SnapshotMeta, term: UInt64, view: any DiskView, writer: SnapshotWriter) {
         self.stream = stream
         self.meta = meta
         self.term = term
         self.view = view
-        self.range = range
-        self.generation = generation
-        self.cursor = range.from
+        self.writer = writer
     }
 
     var inFlight: Int { Int(Int64(nextSequence) - 1 - ackedThrough) }

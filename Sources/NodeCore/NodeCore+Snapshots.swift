@@ -1,4 +1,5 @@
 import Raft
+import Registry
 
 /// Streaming a state image from a leader to a follower, chunk by chunk, with a bounded window
 /// on the sender and every received chunk written straight to disk on the receiver: memory on
@@ -22,9 +23,10 @@ extension NodeCore {
             group.failedSnapshotTargets.append(member)
             return
         }
+        let reader = GroupStateReader(reader: view, group: group.id, generation: group.generation)
         let stream = OutboundSnapshot(
             stream: nextStreamID, meta: meta, term: term, view: view,
-            range: Keys.stateRange(group.id, generation: group.generation), generation: group.generation)
+            writer: SnapshotWriter(reader: reader, chunkBytesLimit: options.snapshotChunkBytes))
         nextStreamID += 1
         group.outboundSnapshots[member] = stream
     }
@@ -43,43 +45,20 @@ extension NodeCore {
         }
     }
 
-    private func nextChunk(_ stream: OutboundSnapshot, group: GroupHost) -> SnapshotChunk? {
-        let prefixCount = Keys.statePrefix(group.id, generation: stream.generation).count
-        var writer = ByteWriter(capacity: options.snapshotChunkBytes + 64)
-        var pairs: [(key: [UInt8], value: [UInt8])] = []
-        var bytes = 0
-        // Page through the view until the chunk is full or the state is exhausted.
-        while let cursor = stream.cursor, bytes < options.snapshotChunkBytes {
-            let page: [(key: [UInt8], value: [UInt8])]
-            do { page = try stream.view.scan(.state, from: cursor, to: stream.range.to, limit: 256) } catch { return nil }
-            if page.isEmpty {
-                stream.cursor = nil
-                break
-            }
-            for pair in page {
-                guard let value = SealedRecord.open(pair.value) else {
-                    halt(group, reason: "state record corrupted while streaming a snapshot")
-                    return nil
-                }
-                pairs.append((Array(pair.key[prefixCount...]), value))
-                bytes += pair.key.count + value.count
-                stream.cursor = pair.key + [0]
-                if bytes >= options.snapshotChunkBytes { break }
-            }
+    private func nextChunk(_ stream: OutboundSnapshot, group: GroupHost) -> StreamedChunk? {
+        let data: [UInt8]
+        do {
+            guard let next = try stream.writer.nextChunk() else { return nil }
+            data = next
+        } catch StateReadError.corrupted {
+            halt(group, reason: "state record corrupted while streaming a snapshot")
+            return nil
+        } catch {
+            return nil
         }
-        writer.write(UInt32(pairs.count))
-        for pair in pairs {
-            writer.writeBlob(pair.key)
-            writer.writeBlob(pair.value)
-        }
-        let encoded = writer.bytes
-        let checksum = CRC32C.checksum(encoded)
-        stream.digest = CRC32C.checksum(encoded, seed: stream.digest)
-        let isLast = stream.cursor == nil
+        let isLast = (try? Registry.SnapshotChunk.decode(data))?.isFinal ?? false
         stream.sentLast = isLast
-        let chunk = SnapshotChunk(
-            stream: stream.stream, sequence: stream.nextSequence, term: stream.term,
-            meta: stream.meta, pairs: encoded, isLast: isLast, checksum: checksum, streamDigest: isLast ? stream.digest : 0)
+        let chunk = StreamedChunk(stream: stream.stream, sequence: stream.nextSequence, term: stream.term, meta: stream.meta, data: data, isLast: isLast)
         stream.nextSequence += 1
         return chunk
     }
@@ -105,61 +84,47 @@ extension NodeCore {
         }
     }
 
-    func receiveSnapshotChunk(_ group: GroupHost, from peer: NodeID, _ chunk: SnapshotChunk) {
-        guard chunk.term >= group.raft.term else {
+    func receiveSnapshotChunk(_ group: GroupHost, from peer: NodeID, _ chunk: StreamedChunk) {
+        func refuse() {
             pendingChunkAcks.append((peer, .snapshotAck(group.id, stream: chunk.stream, sequence: chunk.sequence, accepted: false)))
-            return
         }
+        guard chunk.term >= group.raft.term else { return refuse() }
         if chunk.sequence == 0 {
             discardInbound(group)
             let generation = group.generation &+ 1
             let range = Keys.stateRange(group.id, generation: generation)
             pendingStagingWrites.deleteRange(.state, from: range.from, to: range.to)
-            group.inboundSnapshot = InboundSnapshot(
-                stream: chunk.stream, from: peer, meta: chunk.meta, generation: generation, nextSequence: 0, digest: 0)
+            group.inboundSnapshot = InboundSnapshot(stream: chunk.stream, from: peer, meta: chunk.meta, generation: generation, nextSequence: 0)
         }
         guard var inbound = group.inboundSnapshot, !inbound.awaitingInstall, inbound.stream == chunk.stream,
-              inbound.from == peer, inbound.nextSequence == chunk.sequence, inbound.meta == chunk.meta else {
-            pendingChunkAcks.append((peer, .snapshotAck(group.id, stream: chunk.stream, sequence: chunk.sequence, accepted: false)))
-            return
-        }
-        guard CRC32C.checksum(chunk.pairs) == chunk.checksum, let pairs = try? decodePairs(chunk.pairs) else {
+              inbound.from == peer, inbound.nextSequence == chunk.sequence, inbound.meta == chunk.meta else { return refuse() }
+        let writes: WriteSet
+        do {
+            writes = try inbound.restorer.accept(chunk.data)
+        } catch {
+            // Damaged, out of order, or the stream digest does not match: start over.
             discardInbound(group)
-            pendingChunkAcks.append((peer, .snapshotAck(group.id, stream: chunk.stream, sequence: chunk.sequence, accepted: false)))
-            return
+            return refuse()
+        }
+        guard chunk.isLast == inbound.restorer.isComplete else {
+            discardInbound(group)
+            return refuse()
         }
         let prefix = Keys.statePrefix(group.id, generation: inbound.generation)
-        for pair in pairs { pendingStagingWrites.put(.state, prefix + pair.key, SealedRecord.seal(pair.value)) }
-        inbound.digest = CRC32C.checksum(chunk.pairs, seed: inbound.digest)
+        for operation in writes.operations {
+            switch operation {
+            case .put(let key, let value): pendingStagingWrites.put(.state, prefix + key, SealedRecord.seal(value))
+            case .delete(let key): pendingStagingWrites.delete(.state, prefix + key)
+            }
+        }
         inbound.nextSequence += 1
         inbound.idleTicks = 0
+        inbound.awaitingInstall = chunk.isLast
+        group.inboundSnapshot = inbound
         if chunk.isLast {
-            guard inbound.digest == chunk.streamDigest else {
-                discardInbound(group)
-                pendingChunkAcks.append((peer, .snapshotAck(group.id, stream: chunk.stream, sequence: chunk.sequence, accepted: false)))
-                return
-            }
-            inbound.awaitingInstall = true
-            group.inboundSnapshot = inbound
             group.raft.step(Message(from: peer, to: nodeID, term: chunk.term, body: .snapshot(chunk.meta)))
-        } else {
-            group.inboundSnapshot = inbound
         }
         pendingChunkAcks.append((peer, .snapshotAck(group.id, stream: chunk.stream, sequence: chunk.sequence, accepted: true)))
-    }
-
-    private func decodePairs(_ bytes: [UInt8]) throws(DecodeError) -> [(key: [UInt8], value: [UInt8])] {
-        var reader = ByteReader(bytes)
-        let count = try reader.readCount(field: "chunk.count", limit: NodeFrame.chunkBytesMax / 8)
-        var pairs: [(key: [UInt8], value: [UInt8])] = []
-        pairs.reserveCapacity(count)
-        for _ in 0..<count {
-            let key = try reader.readBlob(field: "chunk.key", limit: NodeFrame.chunkBytesMax)
-            let value = try reader.readBlob(field: "chunk.value", limit: NodeFrame.chunkBytesMax)
-            pairs.append((key, value))
-        }
-        try reader.expectEnd()
-        return pairs
     }
 
     /// Drops a partly received image (its staged pairs are deleted in the next batch).

@@ -1,4 +1,5 @@
 import Raft
+import Registry
 
 extension NodeCore {
     /// Runs one turn: proposes the commands queued since the last turn, then for every group
@@ -154,7 +155,7 @@ extension NodeCore {
     /// Applies committed entries; false when the group had to halt.
     private func apply(_ entries: [Entry], group: GroupHost, into batch: inout DiskBatch) -> Bool {
         guard !entries.isEmpty else { return true }
-        var overlay = StateOverlay(base: GroupStateReader(reader: disk, group: group.id, generation: group.generation))
+        var transaction = Transaction(base: GroupStateReader(reader: disk, group: group.id, generation: group.generation))
         for entry in entries {
             let proposal = group.proposals.removeValue(forKey: entry.index)
             let ours = proposal?.term == entry.term
@@ -172,10 +173,10 @@ extension NodeCore {
                     return false
                 }
                 for (position, command) in commands.enumerated() {
-                    let context = ApplyContext(group: group.id, index: entry.index, term: entry.term, position: position)
+                    let context = CommandContext(group: group.id, index: entry.index, term: entry.term, position: position)
                     let outcome: [UInt8]
                     do {
-                        outcome = try group.machine.apply(command, context: context, state: &overlay)
+                        outcome = try group.machine.apply(command, context: context, state: &transaction)
                     } catch {
                         halt(group, reason: "applying entry \(entry.index): \(error)")
                         return false
@@ -189,11 +190,10 @@ extension NodeCore {
             observer?.nodeCore(nodeID, observed: .applied(group: group.id, entry: entry))
         }
         let prefix = Keys.statePrefix(group.id, generation: group.generation)
-        for key in overlay.writeOrder {
-            if let value = overlay.writes[key]! {
-                batch.put(.state, prefix + key, SealedRecord.seal(value))
-            } else {
-                batch.delete(.state, prefix + key)
+        for operation in transaction.writes.operations {
+            switch operation {
+            case .put(let key, let value): batch.put(.state, prefix + key, SealedRecord.seal(value))
+            case .delete(let key): batch.delete(.state, prefix + key)
             }
         }
         return true

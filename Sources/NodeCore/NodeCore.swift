@@ -1,4 +1,5 @@
 import Raft
+import Registry
 
 /// The deterministic heart of a node: it hosts many Raft groups (multi-Raft), orders every
 /// turn as persist → send → apply, routes writes to leaders, streams snapshots and drives the
@@ -286,7 +287,7 @@ extension NodeCore {
     /// The applied state of a hosted group, read from this node's disk with every record
     /// verified: for checkers, verification and diagnostics, never for serving clients (which
     /// go through `submit`).
-    public func stateReader(for group: GroupID) -> (any StateReader)? {
+    public func stateReader(for group: GroupID) -> (any KeyValueReader)? {
         guard let host = groups[group] else { return nil }
         return GroupStateReader(reader: disk, group: group, generation: host.generation)
     }

@@ -4,7 +4,7 @@ import Raft
 enum NodeMessage: Sendable, Equatable {
     case raft(GroupID, Message)
     /// One piece of a state-machine image streamed to a follower (bounded memory on both sides).
-    case snapshotChunk(GroupID, SnapshotChunk)
+    case snapshotChunk(GroupID, StreamedChunk)
     /// The follower persisted chunk `sequence` of stream `stream` (or refused it).
     case snapshotAck(GroupID, stream: UInt64, sequence: UInt32, accepted: Bool)
     /// A write sent to the group's leader on behalf of a client of the sender.
@@ -13,19 +13,17 @@ enum NodeMessage: Sendable, Equatable {
     case forwardReply(forwardID: UInt64, result: ClientResult)
 }
 
-/// A piece of a streamed state image: an ordered run of key/value pairs.
-struct SnapshotChunk: Sendable, Equatable {
+/// A piece of a streamed state image, wrapped for one stream and one Raft header.
+struct StreamedChunk: Sendable, Equatable {
     var stream: UInt64
     var sequence: UInt32
     /// The leader's term, used when the finished image is stepped into the follower's Raft.
     var term: UInt64
     var meta: SnapshotMeta
-    /// Encoded pairs (count, then key and value blobs), bounded by the chunk size.
-    var pairs: [UInt8]
+    /// One chunk of the state machine's snapshot stream (`Registry.SnapshotChunk`): ordered
+    /// pairs, its own checksum, and the whole stream's digest on the last one.
+    var data: [UInt8]
     var isLast: Bool
-    /// CRC-32C of `pairs`, and on the last chunk the running digest of every chunk's pairs.
-    var checksum: UInt32
-    var streamDigest: UInt32
 }
 
 /// The frame format between nodes: version 1, then a count and the messages.
@@ -33,7 +31,8 @@ enum NodeFrame {
     static let version: UInt8 = 1
     /// Messages in one frame; a turn rarely sends more than a few hundred to one peer.
     static let messagesMax = 100_000
-    /// Bytes of key/value pairs in one snapshot chunk on the wire.
+    /// Bytes of one snapshot chunk on the wire: the largest chunk the state machine writes
+    /// (one pair of up to 256 KiB, or the configured chunk size) with ample headroom.
     static let chunkBytesMax = 8 << 20
 
     static func encode(_ messages: [NodeMessage]) -> [UInt8] {
@@ -53,8 +52,7 @@ enum NodeFrame {
             writer.write(UInt8(1)); writer.write(group)
             writer.write(chunk.stream); writer.write(chunk.sequence); writer.write(chunk.term)
             chunk.meta.encode(into: &writer)
-            writer.writeBlob(chunk.pairs); writer.write(chunk.isLast)
-            writer.write(chunk.checksum); writer.write(chunk.streamDigest)
+            writer.writeBlob(chunk.data); writer.write(chunk.isLast)
         case .snapshotAck(let group, let stream, let sequence, let accepted):
             writer.write(UInt8(2)); writer.write(group)
             writer.write(stream); writer.write(sequence); writer.write(accepted)
@@ -84,13 +82,10 @@ enum NodeFrame {
                 let sequence = try reader.readUInt32()
                 let term = try reader.readUInt64()
                 let meta = try SnapshotMeta.decode(from: &reader)
-                let pairs = try reader.readBlob(field: "chunk.pairs", limit: chunkBytesMax)
+                let data = try reader.readBlob(field: "chunk.data", limit: chunkBytesMax)
                 let isLast = try reader.readBool(field: "chunk.isLast")
-                let checksum = try reader.readUInt32()
-                let digest = try reader.readUInt32()
-                messages.append(.snapshotChunk(group, SnapshotChunk(
-                    stream: stream, sequence: sequence, term: term, meta: meta, pairs: pairs,
-                    isLast: isLast, checksum: checksum, streamDigest: digest)))
+                messages.append(.snapshotChunk(group, StreamedChunk(
+                    stream: stream, sequence: sequence, term: term, meta: meta, data: data, isLast: isLast)))
             case 2:
                 let group = try reader.readUInt64()
                 let stream = try reader.readUInt64()

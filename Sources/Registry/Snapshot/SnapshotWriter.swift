@@ -14,10 +14,11 @@ public struct SnapshotWriter {
     /// Pairs read from the store per scan.
     static let scanPageSize = 64
 
-    /// Starts a stream over `reader`; each chunk's encoding stays within `chunkBytesLimit`
-    /// (at least ``SnapshotLimits/chunkBytesMin``).
+    /// Starts a stream over `reader`; each chunk's encoding stays within `chunkBytesLimit`, except
+    /// that a chunk always carries at least one pair, so a single pair larger than the limit
+    /// travels alone (still bounded by ``SnapshotLimits/chunkBytesMin``).
     public init(reader: any KeyValueReader, chunkBytesLimit: Int) {
-        precondition(chunkBytesLimit >= SnapshotLimits.chunkBytesMin, "chunk limit below the largest pair")
+        precondition(chunkBytesLimit > SnapshotChunk.overheadBytes, "chunk limit below the chunk overhead")
         self.reader = reader
         self.chunkBytesLimit = chunkBytesLimit
     }
@@ -35,7 +36,7 @@ public struct SnapshotWriter {
                     throw SnapshotError.pairTooLarge(keyBytes: pair.key.count, valueBytes: pair.value.count)
                 }
                 let pairSize = pair.key.count + pair.value.count + SnapshotChunk.pairOverheadBytes
-                if size + pairSize > chunkBytesLimit { break fill }
+                if size + pairSize > chunkBytesLimit && !pairs.isEmpty { break fill }
                 pairs.append(pair)
                 size += pairSize
                 digest.add(key: pair.key, value: pair.value)
