@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Transport", targets: ["Transport"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "RegistrySearch", targets: ["RegistrySearch"]),
+        .library(name: "Node", targets: ["Node"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "Raft"),
@@ -34,6 +39,17 @@ let package = Package(
             dependencies: ["Registry", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "NodeCore", dependencies: ["Raft", "Registry"]),
+        .target(
+            name: "Node",
+            dependencies: [
+                "NodeCore", "Storage", "Transport", "Registry", "RegistrySearch",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "Simulator", dependencies: ["Raft", "Registry", "NodeCore"], path: "Simulations/Simulator"),
         .executableTarget(
             name: "sijil-sim",

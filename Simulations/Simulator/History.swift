@@ -123,7 +123,7 @@ extension Simulation {
             history.readsAnswered += 1
         case (_, .failed(let failure)):
             switch failure {
-            case .timedOut(outcomeUnknown: true), .groupHalted, .storage:
+            case .timedOut(outcomeUnknown: true), .outcomeUnknown, .groupHalted, .storage:
                 break // may have taken effect: stays pending forever
             default:
                 op.noEffect = true

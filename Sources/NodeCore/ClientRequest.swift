@@ -53,6 +53,9 @@ public enum ClientFailure: Sendable, Equatable {
     case invalidChange(String)
     case groupHalted(GroupID, reason: String)
     case storage(String)
+    /// The write may or may not have happened (a forwarded write failed at the leader): retry
+    /// it with the same request id.
+    case outcomeUnknown(String)
 
     /// A stable code for APIs and logs.
     public var code: String {
@@ -66,6 +69,7 @@ public enum ClientFailure: Sendable, Equatable {
         case .invalidChange: "invalid_change"
         case .groupHalted: "group_halted"
         case .storage: "storage_error"
+        case .outcomeUnknown: "outcome_unknown"
         }
     }
 }
@@ -104,6 +108,7 @@ extension ClientResult {
             case .invalidChange(let why): writer.write(UInt8(6)); writer.writeBlob(Array(why.utf8))
             case .groupHalted(let g, let why): writer.write(UInt8(7)); writer.write(g); writer.writeBlob(Array(why.utf8))
             case .storage(let why): writer.write(UInt8(8)); writer.writeBlob(Array(why.utf8))
+            case .outcomeUnknown(let why): writer.write(UInt8(9)); writer.writeBlob(Array(why.utf8))
             }
         }
     }
@@ -138,6 +143,7 @@ extension ClientResult {
             case 6: failure = .invalidChange(try text(&reader))
             case 7: failure = .groupHalted(try reader.readUInt64(), reason: try text(&reader))
             case 8: failure = .storage(try text(&reader))
+            case 9: failure = .outcomeUnknown(try text(&reader))
             case let tag: throw .invalidTag(field: "failure", value: UInt64(tag))
             }
             return .failed(failure)

@@ -25,7 +25,14 @@ extension NodeCore {
         case .forwardReply(let forwardID, let result):
             guard let pending = forwards[forwardID], pending.leader == peer else { return }
             forwards[forwardID] = nil
-            responses.append(ClientResponse(ticket: pending.ticket, result: result))
+            // A failure from the leader is not proof that the write did not happen: an earlier
+            // copy of the same forward may have been proposed (the leader may have restarted
+            // since). Only the state machine's own answers are definitive.
+            var answer = result
+            if case .failed(let failure) = result, failure != .timedOut(outcomeUnknown: true) {
+                answer = .failed(.outcomeUnknown("forwarded to node \(peer), which answered: \(failure.code)"))
+            }
+            responses.append(ClientResponse(ticket: pending.ticket, result: answer))
         }
     }
 }

@@ -1,0 +1,181 @@
+import NodeCore
+import Raft
+import Registry
+
+/// The shape of the whole cluster: its nodes, its regions and each region's shard groups. The
+/// same file is given to every node. Group ids and office ranges never change meaning once
+/// issued; growing the cluster appends to this file.
+public struct ClusterTopology: Codable, Sendable, Equatable {
+    public var name: String
+    public var nodes: [Node]
+    public var regions: [Region]
+
+    /// One node of the cluster.
+    public struct Node: Codable, Sendable, Equatable {
+        public var id: UInt64
+        /// The region key (e.g. "RSK"), or "CENTER" for the national centre.
+        public var region: String
+        /// host:port for node-to-node traffic (mutual TLS).
+        public var peer: String
+        /// host:port of the HTTP API.
+        public var http: String
+        public var center: Bool?
+
+        public init(id: UInt64, region: String, peer: String, http: String, center: Bool? = nil) {
+            self.id = id
+            self.region = region
+            self.peer = peer
+            self.http = http
+            self.center = center
+        }
+
+        public var isCenter: Bool { center ?? false }
+    }
+
+    /// A region and its shards. `durability` is "center" (acknowledged only once the centre
+    /// holds a write too) or "region" (a regional majority is enough).
+    public struct Region: Codable, Sendable, Equatable {
+        public var key: String
+        /// The official region number (04 for Rabat-Salé-Kénitra).
+        public var code: UInt8
+        public var durability: String
+        public var shards: [Shard]
+
+        public init(key: String, code: UInt8, durability: String, shards: [Shard]) {
+            self.key = key
+            self.code = code
+            self.durability = durability
+            self.shards = shards
+        }
+    }
+
+    /// A shard group: the acts of the offices whose codes fall in `firstOffice...lastOffice`.
+    public struct Shard: Codable, Sendable, Equatable {
+        public var group: UInt64
+        public var firstOffice: UInt32
+        public var lastOffice: UInt32
+        public var voters: [UInt64]
+        public var learners: [UInt64]?
+
+        public init(group: UInt64, firstOffice: UInt32, lastOffice: UInt32, voters: [UInt64], learners: [UInt64]? = nil) {
+            self.group = group
+            self.firstOffice = firstOffice
+            self.lastOffice = lastOffice
+            self.voters = voters
+            self.learners = learners
+        }
+    }
+
+    public init(name: String, nodes: [Node], regions: [Region]) {
+        self.name = name
+        self.nodes = nodes
+        self.regions = regions
+    }
+
+    public var centerID: UInt64? { nodes.first { $0.isCenter }?.id }
+
+    public func node(_ id: UInt64) -> Node? { nodes.first { $0.id == id } }
+
+    /// The group holding `office`'s acts.
+    public func group(forOffice office: UInt32) -> UInt64? {
+        for region in regions {
+            for shard in region.shards where shard.firstOffice <= office && office <= shard.lastOffice { return shard.group }
+        }
+        return nil
+    }
+
+    /// The descriptor each member creates the group from.
+    public func descriptors() -> [GroupDescriptor] {
+        regions.flatMap { region in
+            region.shards.map { shard in
+                let center = centerID
+                let membership = Membership(
+                    voters: Set(shard.voters), learners: Set(shard.learners ?? []), center: center,
+                    centerRule: region.durability == "center" && center != nil)
+                return GroupDescriptor(id: shard.group, region: region.key, machine: "registry", initialMembership: membership)
+            }
+        }
+    }
+
+    /// Every problem that makes the topology unusable, in one pass.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        var ids = Set<UInt64>()
+        for node in nodes {
+            if node.id == 0 { problems.append("node id 0 is reserved") }
+            if !ids.insert(node.id).inserted { problems.append("node id \(node.id) appears twice") }
+            if HostPort(node.peer) == nil { problems.append("node \(node.id): peer address \(node.peer) is not host:port") }
+            if HostPort(node.http) == nil { problems.append("node \(node.id): http address \(node.http) is not host:port") }
+        }
+        if nodes.filter(\.isCenter).count > 1 { problems.append("more than one node is the national centre") }
+        var groups = Set<UInt64>()
+        for region in regions {
+            if region.durability != "center" && region.durability != "region" {
+                problems.append("region \(region.key): durability must be center or region, not \(region.durability)")
+            }
+            if region.durability == "center" && centerID == nil { problems.append("region \(region.key): center durability needs a centre node") }
+            let ordered = region.shards.sorted { $0.firstOffice < $1.firstOffice }
+            for (index, shard) in ordered.enumerated() {
+                if !groups.insert(shard.group).inserted { problems.append("group \(shard.group) appears twice") }
+                if shard.firstOffice > shard.lastOffice { problems.append("group \(shard.group): empty office range") }
+                if index > 0 && ordered[index - 1].lastOffice >= shard.firstOffice {
+                    problems.append("groups \(ordered[index - 1].group) and \(shard.group) overlap")
+                }
+                if shard.voters.isEmpty { problems.append("group \(shard.group) has no voters") }
+                for member in shard.voters + (shard.learners ?? []) where !ids.contains(member) {
+                    problems.append("group \(shard.group): member \(member) is not a node")
+                }
+            }
+        }
+        return problems
+    }
+
+    /// A topology for one region and the centre: `shardCount` groups over the region's office
+    /// codes, each replicated on every regional node and the centre.
+    public static func make(
+        name: String, regionKey: String, regionCode: UInt8, durability: String, regionalNodes: [Node], center: Node?,
+        shardCount: Int, reference: ReferenceData = .embedded
+    ) -> ClusterTopology {
+        var nodes = regionalNodes
+        if let center { nodes.append(center) }
+        let region = Region(
+            key: regionKey, code: regionCode, durability: durability,
+            shards: shards(regionCode: regionCode, count: shardCount, members: regionalNodes.map(\.id) + (center.map { [$0.id] } ?? []), reference: reference))
+        return ClusterTopology(name: name, nodes: nodes, regions: [region])
+    }
+
+    /// Splits a region's office-code space into `count` contiguous ranges holding about the
+    /// same number of known offices; the first starts and the last ends at the region's bounds,
+    /// so an office created later still has a shard.
+    public static func shards(regionCode: UInt8, count: Int, members: [UInt64], reference: ReferenceData = .embedded) -> [Shard] {
+        precondition(count >= 1 && count <= 999, "1 to 999 shards per region")
+        let low = UInt32(regionCode) * 100_000
+        let high = low + 99_999
+        let offices = reference.offices(in: RegionCode(regionCode)).map(\.code.rawValue).sorted()
+        var starts: [UInt32] = [low]
+        for index in 1..<max(count, 1) where !offices.isEmpty {
+            let position = offices.count * index / count
+            let start = offices[min(position, offices.count - 1)]
+            if start > starts.last! { starts.append(start) }
+        }
+        return starts.enumerated().map { index, start in
+            let end = index + 1 < starts.count ? starts[index + 1] - 1 : high
+            return Shard(group: UInt64(regionCode) * 1_000 + UInt64(index + 1), firstOffice: start, lastOffice: end, voters: members)
+        }
+    }
+}
+
+/// A parsed "host:port".
+public struct HostPort: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
+            return nil
+        }
+        host = String(text[..<colon])
+        if host.isEmpty { return nil }
+        self.port = port
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import TOMLKit
+
+/// Everything one node needs to start, read from its TOML file.
+///
+/// ```toml
+/// node = 1
+/// data_dir = "data/node-1"          # relative paths are relative to this file
+/// topology = "topology.toml"
+/// tick_ms = 100
+/// [tls]
+/// ca_certificate = "certs/ca.pem"
+/// certificate = "certs/node-1.pem"
+/// private_key = "certs/node-1.key"
+/// ```
+public struct NodeConfiguration: Sendable {
+    public var nodeID: UInt64
+    public var dataDirectory: String
+    public var topology: ClusterTopology
+    public var tickMs: UInt64
+    public var caCertificatePath: String
+    public var certificatePath: String
+    public var privateKeyPath: String
+    /// Overrides of the listen addresses (e.g. 0.0.0.0) when they differ from the advertised ones.
+    public var peerListen: HostPort?
+    public var httpListen: HostPort?
+
+    public init(nodeID: UInt64, dataDirectory: String, topology: ClusterTopology, tickMs: UInt64 = 100,
+                caCertificatePath: String, certificatePath: String, privateKeyPath: String,
+                peerListen: HostPort? = nil, httpListen: HostPort? = nil) {
+        self.nodeID = nodeID
+        self.dataDirectory = dataDirectory
+        self.topology = topology
+        self.tickMs = tickMs
+        self.caCertificatePath = caCertificatePath
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+        self.peerListen = peerListen
+        self.httpListen = httpListen
+    }
+
+    /// Why a configuration could not be loaded; every message names the file and the field.
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    private struct File: Decodable {
+        var node: UInt64
+        var data_dir: String
+        var topology: String
+        var tick_ms: UInt64?
+        var peer_listen: String?
+        var http_listen: String?
+        var tls: TLS
+        struct TLS: Decodable {
+            var ca_certificate: String
+            var certificate: String
+            var private_key: String
+        }
+    }
+
+    /// Reads a node's configuration and the topology it points to.
+    public static func load(path: String) throws -> NodeConfiguration {
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ relative: String) -> String {
+            relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).path
+        }
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw Problem(description: "\(path): cannot read: \(error.localizedDescription)") }
+        let file: File
+        do { file = try TOMLDecoder().decode(File.self, from: text) } catch { throw Problem(description: "\(path): \(error)") }
+        let topology = try loadTopology(path: resolve(file.topology))
+        guard topology.node(file.node) != nil else { throw Problem(description: "\(path): node \(file.node) is not in the topology") }
+        var configuration = NodeConfiguration(
+            nodeID: file.node, dataDirectory: resolve(file.data_dir), topology: topology, tickMs: file.tick_ms ?? 100,
+            caCertificatePath: resolve(file.tls.ca_certificate), certificatePath: resolve(file.tls.certificate),
+            privateKeyPath: resolve(file.tls.private_key))
+        if let listen = file.peer_listen {
+            guard let parsed = HostPort(listen) else { throw Problem(description: "\(path): peer_listen \(listen) is not host:port") }
+            configuration.peerListen = parsed
+        }
+        if let listen = file.http_listen {
+            guard let parsed = HostPort(listen) else { throw Problem(description: "\(path): http_listen \(listen) is not host:port") }
+            configuration.httpListen = parsed
+        }
+        if !(1...10_000).contains(configuration.tickMs) { throw Problem(description: "\(path): tick_ms must be 1 to 10000") }
+        return configuration
+    }
+
+    /// Reads and checks a topology file.
+    public static func loadTopology(path: String) throws -> ClusterTopology {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw Problem(description: "\(path): cannot read: \(error.localizedDescription)") }
+        let topology: ClusterTopology
+        do { topology = try TOMLDecoder().decode(ClusterTopology.self, from: text) } catch { throw Problem(description: "\(path): \(error)") }
+        let problems = topology.problems()
+        guard problems.isEmpty else { throw Problem(description: "\(path): " + problems.joined(separator: "; ")) }
+        return topology
+    }
+
+    /// The TOML text of a topology (what `sijil cluster init` writes).
+    public static func encode(_ topology: ClusterTopology) throws -> String {
+        try TOMLEncoder().encode(topology)
+    }
+}

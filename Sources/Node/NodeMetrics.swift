@@ -1,0 +1,134 @@
+import NodeCore
+import Prometheus
+import Raft
+
+/// The node's Prometheus metrics, served on `/metrics`. One registry per node (not the global
+/// metrics system), so several nodes can live in one test process.
+public final class NodeMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+
+    private let fsyncSeconds: DurationHistogram
+    private let commitSeconds: DurationHistogram
+    private let turnSeconds: DurationHistogram
+    private let writesAcknowledged: Counter
+    private let writesFailed: Counter
+    private let readsAnswered: Counter
+    private let framesDropped: Counter
+
+    /// Buckets from 100 µs to 5 s: an fsync here takes about 0.5 ms, a commit a few ms, and
+    /// anything above a second is an incident.
+    static let latencyBuckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    public init() {
+        fsyncSeconds = registry.makeDurationHistogram(descriptor: Self.name("fsync", unit: "seconds", "Time of one synced write batch (group commit)."), buckets: Self.latencyBuckets)
+        commitSeconds = registry.makeDurationHistogram(descriptor: Self.name("commit", unit: "seconds", "From a write's arrival to its acknowledgement (committed and applied)."), buckets: Self.latencyBuckets)
+        turnSeconds = registry.makeDurationHistogram(descriptor: Self.name("turn", unit: "seconds", "Time of one node-core turn (persist, send, apply)."), buckets: Self.latencyBuckets)
+        writesAcknowledged = registry.makeCounter(descriptor: Self.name("writes_acknowledged", unit: "total", "Writes committed and applied."))
+        writesFailed = registry.makeCounter(descriptor: Self.name("writes_failed", unit: "total", "Writes that failed or timed out."))
+        readsAnswered = registry.makeCounter(descriptor: Self.name("reads_answered", unit: "total", "Reads answered."))
+        framesDropped = registry.makeCounter(descriptor: Self.name("frames_dropped", unit: "total", "Frames the transport could not queue."))
+    }
+
+    static func name(_ metric: String, unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sijil", subsystem: nil, metricName: metric, unitName: unit, helpText: help)
+    }
+
+    func recordFsync(_ duration: Duration, bytes: Int) { fsyncSeconds.record(duration) }
+    func recordTurn(_ duration: Duration) { turnSeconds.record(duration) }
+    func recordDroppedFrame(to node: UInt64, reason: String) { framesDropped.increment() }
+
+    func recordAnswer(_ result: ClientResult, isWrite: Bool, latency: Duration) {
+        switch result {
+        case .applied:
+            writesAcknowledged.increment()
+            commitSeconds.record(latency)
+        case .answered:
+            readsAnswered.increment()
+        case .failed:
+            if isWrite { writesFailed.increment() }
+        case .refused, .done:
+            break
+        }
+    }
+
+    /// Per-group gauges, refreshed from each status snapshot.
+    func updateGroups(_ groups: [GroupStatus]) {
+        for group in groups {
+            let labels = [("group", String(group.group)), ("region", group.region)]
+            registry.makeGauge(descriptor: Self.name("group_leader", unit: "", "Node id of the group's leader as this node knows it (0: none)."), labels: labels)
+                .set(Double(group.leader))
+            registry.makeGauge(descriptor: Self.name("group_commit_index", unit: "", "Commit index of the group on this node."), labels: labels)
+                .set(Double(group.commitIndex))
+            registry.makeGauge(descriptor: Self.name("group_apply_lag", unit: "", "Committed entries not yet applied on this node."), labels: labels)
+                .set(Double(group.commitIndex - group.appliedIndex))
+            if let lag = group.centerLag {
+                registry.makeGauge(descriptor: Self.name("group_center_lag", unit: "", "Entries the national centre lacks (on the leader): the data at risk in region durability."), labels: labels)
+                    .set(Double(lag))
+            }
+        }
+    }
+
+    /// The exposition text for `/metrics`.
+    public func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
+
+/// One group as one node sees it, for `cluster status`, metrics and the dashboard.
+public struct GroupStatus: Sendable, Codable, Equatable {
+    public var group: UInt64
+    public var region: String
+    public var role: String
+    public var term: UInt64
+    public var leader: UInt64
+    public var voters: [UInt64]
+    public var learners: [UInt64]
+    public var center: UInt64?
+    public var durability: String
+    public var commitIndex: UInt64
+    public var appliedIndex: UInt64
+    public var lastIndex: UInt64
+    /// On the leader: entries the slowest voter lacks.
+    public var replicationLag: UInt64?
+    /// On the leader: entries the centre lacks.
+    public var centerLag: UInt64?
+    /// "ok", "no-leader", "halted: reason"...
+    public var health: String
+}
+
+extension GroupStatus {
+    init(core: NodeCore, group: GroupID) {
+        let raft = core.raft(of: group)!
+        let membership = raft.membership
+        self.group = group
+        region = core.descriptor(of: group)?.region ?? "?"
+        role = "\(raft.role)"
+        term = raft.term
+        leader = raft.leader
+        voters = membership.voters.union(membership.outgoingVoters).sorted()
+        learners = membership.learners.union(membership.learnersNext).sorted()
+        center = membership.center
+        durability = membership.centerRuleActive ? "center" : "region"
+        commitIndex = raft.commitIndex
+        appliedIndex = raft.appliedIndex
+        lastIndex = raft.lastIndex
+        if raft.role == .leader {
+            let matches = voters.compactMap { raft.matchIndex(of: $0) }
+            replicationLag = raft.lastIndex - (matches.min() ?? raft.lastIndex)
+            centerLag = membership.center.flatMap { raft.matchIndex(of: $0) }.map { raft.lastIndex - $0 }
+        }
+        if let reason = core.haltReason(of: group) {
+            health = "halted: \(reason)"
+        } else if raft.leader == 0 {
+            health = "no-leader"
+        } else {
+            health = "ok"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import NodeCore
+import Raft
+import Transport
+
+/// A running node: its RocksDB store, its transport, and the loop thread that drives its
+/// `NodeCore`. The HTTP API and the CLI talk to it through `submit` and `status`.
+public final class NodeRuntime: Sendable {
+    public let configuration: NodeConfiguration
+    public let metrics: NodeMetrics
+    public let logger: Logger
+    let loop: NodeLoop
+    let transport: Transport
+    let disk: RocksDisk
+    private let inbound: Task<Void, Never>
+
+    public var nodeID: UInt64 { configuration.nodeID }
+    public var topology: ClusterTopology { configuration.topology }
+
+    private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        self.loop = loop
+        self.transport = transport
+        self.disk = disk
+        self.inbound = Task { [loop, transport, metrics] in
+            while !Task.isCancelled {
+                let frames = await transport.receive(maxFrames: 1_024)
+                if frames.isEmpty { break }
+                if !loop.enqueue(.frames(frames.map { ($0.from, $0.payload) })) {
+                    for frame in frames { metrics.recordDroppedFrame(to: frame.from, reason: "inbox full") }
+                }
+            }
+        }
+    }
+
+    /// Opens the store, starts the transport and the loop, and creates the groups this node
+    /// hosts (recovering whatever is already on disk).
+    /// - Parameters:
+    ///   - machines: the state machine of each group, by its descriptor.
+    ///   - onFatal: called when the node cannot go on safely (a failed durable write); the
+    ///     process should exit and be restarted, recovering from disk.
+    public static func start(
+        configuration: NodeConfiguration, logger: Logger,
+        machines: @escaping @Sendable (GroupDescriptor) -> any StateMachine,
+        onFatal: @escaping @Sendable (String) -> Void
+    ) async throws -> NodeRuntime {
+        let topology = configuration.topology
+        guard let me = topology.node(configuration.nodeID) else {
+            throw NodeConfiguration.Problem(description: "node \(configuration.nodeID) is not in the topology")
+        }
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let metrics = NodeMetrics()
+        let disk = try RocksDisk(path: configuration.dataDirectory + "/db", metrics: metrics)
+        let credentials = try NodeCredentials.load(
+            certificateFile: configuration.certificatePath, privateKeyFile: configuration.privateKeyPath,
+            authorityCertificateFile: configuration.caCertificatePath, now: Date())
+        guard credentials.nodeID == configuration.nodeID else {
+            throw NodeConfiguration.Problem(description: "certificate is for node \(credentials.nodeID), not \(configuration.nodeID)")
+        }
+        let listen = configuration.peerListen ?? HostPort(me.peer)!
+        var peers: [UInt64: PeerAddress] = [:]
+        for node in topology.nodes where node.id != me.id {
+            let address = HostPort(node.peer)!
+            peers[node.id] = PeerAddress(host: address.host, port: address.port)
+        }
+        let transport = try await Transport.start(
+            configuration: TransportConfiguration(localNodeID: me.id, listenHost: listen.host, listenPort: listen.port, peers: peers),
+            credentials: credentials, logger: logger)
+        let loop = NodeLoop(tickMs: configuration.tickMs, metrics: metrics, onFatal: onFatal)
+        let network = TransportNetwork(transport: transport, metrics: metrics)
+        let seed = UInt64.random(in: 1...UInt64.max)
+        loop.start { [disk] in
+            try NodeCore(
+                options: NodeCoreOptions(nodeID: me.id, isCenter: me.isCenter, randomSeed: seed),
+                disk: disk, network: network, machines: machines)
+        }
+        let hosted = topology.descriptors().filter { $0.initialMembership.members.contains(me.id) }
+        loop.enqueue(.createGroups(hosted))
+        logger.info("node started", metadata: ["node": "\(me.id)", "groups": "\(hosted.map(\.id))", "peer": "\(listen.host):\(listen.port)"])
+        return NodeRuntime(configuration: configuration, metrics: metrics, logger: logger, loop: loop, transport: transport, disk: disk)
+    }
+
+    /// Submits a request to this node and waits for the answer.
+    public func submit(_ request: ClientRequest) async -> ClientResult {
+        await loop.submit(request)
+    }
+
+    /// Every hosted group as this node sees it.
+    public func status() async -> [GroupStatus] {
+        await loop.status()
+    }
+
+    /// Stops accepting work, finishes the current turn, closes the transport and the store.
+    public func shutdown() async {
+        inbound.cancel()
+        loop.stop()
+        await transport.shutdown()
+        do { try disk.close() } catch { logger.error("closing the store: \(error)") }
+        logger.info("node stopped", metadata: ["node": "\(configuration.nodeID)"])
+    }
+}
