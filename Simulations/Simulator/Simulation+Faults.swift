@@ -5,15 +5,17 @@ extension Simulation {
     /// Injects one randomly chosen fault, then schedules the next.
     func injectFault() {
         guard case .faults = phase else { return }
-        defer { queue.schedule(.fault, at: now + 300 + rng.next() % 1_200) }
-        switch rng.next() % 10 {
+        defer { queue.schedule(.fault, at: now + 200 + rng.next() % 1_000) }
+        switch rng.next() % 12 {
         case 0: partitionNode()
         case 1: cutRegionFromCenter()
         case 2: cutOneDirection()
-        case 3, 4: crashNode()
-        case 5, 6: changeMembership()
-        case 7: transferLeadership()
-        case 8: switchCenterRule()
+        case 3: crashNode(randomNode())
+        case 4, 5: crashLeader()
+        case 6, 7: changeMembership()
+        case 8: transferLeadership()
+        case 9: switchCenterRule()
+        case 10: partitionLeader()
         default: partitionNode()
         }
     }
@@ -26,8 +28,25 @@ extension Simulation {
         queue.schedule(.heal(fresh), at: now + duration)
     }
 
-    private func partitionNode() {
-        let node = randomNode()
+    private func leaderOfRandomGroup() -> SimNode? {
+        leader(of: groups[Int(rng.next() % UInt64(groups.count))].id)
+    }
+
+    /// Leaders are where the subtle bugs live (Raft paper Figure 8): crash one, often soon
+    /// after it took over and before its first entry of the term reached everyone.
+    private func crashLeader() {
+        guard let node = leaderOfRandomGroup() else { return crashNode(randomNode()) }
+        crashNode(node)
+    }
+
+    private func partitionLeader() {
+        guard let node = leaderOfRandomGroup() else { return partitionNode() }
+        partition(node)
+    }
+
+    private func partitionNode() { partition(randomNode()) }
+
+    private func partition(_ node: SimNode) {
         var links = Set<Link>()
         for other in nodeOrder where other != node.id {
             links.insert(Link(from: node.id, to: other))
@@ -60,8 +79,7 @@ extension Simulation {
         cut([Link(from: a, to: b)], forMs: 1_000 + rng.next() % 3_000)
     }
 
-    private func crashNode() {
-        let node = randomNode()
+    private func crashNode(_ node: SimNode) {
         guard node.isUp else { return }
         faults.crashes += 1
         let lost = node.disk.crash()
@@ -70,7 +88,7 @@ extension Simulation {
         node.incarnation += 1
         record("crash \(node.id) (lost \(lost) unsynced batches)", mixing: [13, node.id, UInt64(lost)])
         let corrupt = rng.next() % 3 == 0
-        queue.schedule(.restart(node.id, corrupt: corrupt), at: now + 500 + rng.next() % 2_500)
+        queue.schedule(.restart(node.id, corrupt: corrupt), at: now + 200 + rng.next() % 2_500)
     }
 
     func restart(_ id: NodeID, corrupt: Bool) {

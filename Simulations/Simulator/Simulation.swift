@@ -91,10 +91,17 @@ public final class Simulation {
         case done
     }
 
+    /// Small flow-control windows, drawn per seed, so catching up takes many messages and the
+    /// interleavings that only long logs produce in production happen here in seconds.
+    let entriesPerMessageMax: Int
+    let inflightMessagesMax: Int
+
     public init(options: SimulationOptions) {
         self.options = options
         var rng = SplitMix64(seed: options.seed)
         self.shape = options.shape ?? (rng.next() % 2 == 0 ? .oneRegion : .twoRegions)
+        self.entriesPerMessageMax = 1 + Int(rng.next() % 4)
+        self.inflightMessagesMax = 1 + Int(rng.next() % 8)
         self.rng = rng
     }
 
@@ -169,6 +176,7 @@ public final class Simulation {
             nodeID: node.id, isCenter: node.isCenter, requestTimeoutTicks: 40,
             compactionEntriesThreshold: 40, compactionBytesThreshold: 1 << 20, compactionRetainEntries: 8,
             snapshotChunkBytes: 256, snapshotWindowChunks: 2, snapshotStreamTimeoutTicks: 30,
+            entriesPerMessageMax: entriesPerMessageMax, inflightMessagesMax: inflightMessagesMax,
             randomSeed: rng.next(), raftFaults: options.raftFaults)
         do {
             return try NodeCore(options: coreOptions, disk: node.disk, network: SimNetwork(simulation: self, node: node.id),

@@ -10,6 +10,9 @@ enum Keys {
         case logStart = 2
         case applied = 3
         case descriptor = 4
+        /// The last entry (index, term) written to the log, kept so that a member whose log
+        /// tail is damaged still knows what it had acknowledged.
+        case logTail = 5
     }
 
     static func meta(_ group: GroupID, _ tag: MetaTag) -> [UInt8] {

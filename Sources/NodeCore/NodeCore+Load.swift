@@ -1,9 +1,9 @@
 import Raft
 
 /// Recovery at start: every group found on disk is rebuilt from its records, each verified
-/// against its checksum. A damaged log tail is dropped and fetched again from the leader; the
-/// member then abstains from elections until it has caught up past what it lost, so it cannot
-/// help elect a leader that lacks an entry it had acknowledged.
+/// against its checksum. A damaged log tail is dropped and fetched again from the leader; until
+/// the member has caught up, it votes as if it still held what it lost (see
+/// `Raft.setLostLogFloor`), so it cannot help elect a leader lacking an entry it acknowledged.
 extension NodeCore {
     func loadGroups() throws(DiskError) {
         var cursor: [UInt8] = []
@@ -127,7 +127,12 @@ extension NodeCore {
                              persistedLastIndex: lastOnDisk, persistedTermVote: (hardState.term, hardState.vote))
         if !damaged.isEmpty {
             if lastOnDisk > lastKept {
-                raft.abstainFromVoting(untilCommitReaches: lastOnDisk)
+                // The lost log's last entry: from the tail record when it is intact, else the
+                // index on disk with the current term, which is at least the real term (stricter).
+                let tailRecord = try? readRecord(id, .logTail, LogStartRecord.decode).get()
+                let floor = (tailRecord ?? nil).flatMap { $0.index >= lastOnDisk ? $0 : nil }
+                    ?? LogStartRecord(index: lastOnDisk, term: hardState.term)
+                raft.setLostLogFloor(lastIndex: floor.index, lastTerm: floor.term)
                 host.raft = raft
                 host.pendingLogCleanup = (from: lastKept + 1, through: lastOnDisk)
                 host.persistedLastIndex = lastKept

@@ -151,6 +151,7 @@ extension NodeCore {
         let logRange = Keys.logRange(group.id)
         batch.deleteRange(.log, from: logRange.from, to: logRange.to)
         batch.put(.meta, Keys.meta(group.id, .logStart), SealedRecord.seal(LogStartRecord(index: meta.index, term: meta.term).encoded()))
+        batch.put(.meta, Keys.meta(group.id, .logTail), SealedRecord.seal(LogStartRecord(index: meta.index, term: meta.term).encoded()))
         let record = AppliedRecord(index: meta.index, term: meta.term, membership: meta.membership, generation: inbound.generation)
         batch.put(.meta, Keys.meta(group.id, .applied), SealedRecord.seal(record.encoded()))
         let old = Keys.stateRange(group.id, generation: group.generation)

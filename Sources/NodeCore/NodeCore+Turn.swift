@@ -133,6 +133,8 @@ extension NodeCore {
                 batch.put(.log, Keys.log(group.id, entry.index), SealedRecord.seal(entry.encoded()))
             }
             group.persistedLastIndex = ready.entries.last!.index
+            let tail = LogStartRecord(index: ready.entries.last!.index, term: ready.entries.last!.term)
+            batch.put(.meta, Keys.meta(group.id, .logTail), SealedRecord.seal(tail.encoded()))
             sync = true
         }
         if let state = ready.hardState {

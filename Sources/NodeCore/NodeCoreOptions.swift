@@ -30,6 +30,10 @@ public struct NodeCoreOptions: Sendable {
     public var snapshotWindowChunks: Int
     /// A stream without progress for this long is abandoned and the leader probes again.
     public var snapshotStreamTimeoutTicks: Int
+    /// Raft's flow-control limits (see `RaftConfig`): entries per append message and appends
+    /// in flight per follower.
+    public var entriesPerMessageMax: Int
+    public var inflightMessagesMax: Int
     /// Seed for Raft's election-timeout randomness; each group derives its own from it.
     public var randomSeed: UInt64
     /// Deliberate Raft defects, only for proving the simulator's checkers.
@@ -50,6 +54,8 @@ public struct NodeCoreOptions: Sendable {
         snapshotChunkBytes: Int = 256 << 10,
         snapshotWindowChunks: Int = 4,
         snapshotStreamTimeoutTicks: Int = 100,
+        entriesPerMessageMax: Int = 512,
+        inflightMessagesMax: Int = 256,
         randomSeed: UInt64,
         raftFaults: RaftFaults = RaftFaults()
     ) {
@@ -67,6 +73,8 @@ public struct NodeCoreOptions: Sendable {
         self.snapshotChunkBytes = snapshotChunkBytes
         self.snapshotWindowChunks = snapshotWindowChunks
         self.snapshotStreamTimeoutTicks = snapshotStreamTimeoutTicks
+        self.entriesPerMessageMax = entriesPerMessageMax
+        self.inflightMessagesMax = inflightMessagesMax
         self.randomSeed = randomSeed
         self.raftFaults = raftFaults
     }
@@ -77,6 +85,8 @@ public struct NodeCoreOptions: Sendable {
             id: nodeID,
             electionTicks: isCenter ? centerElectionTicks : electionTicks,
             heartbeatTicks: heartbeatTicks,
+            entriesPerMessageMax: entriesPerMessageMax,
+            inflightMessagesMax: inflightMessagesMax,
             randomSeed: seeds.next())
         config.faults = raftFaults
         return config

@@ -99,10 +99,15 @@ public struct Message: Sendable, Equatable {
         }
     }
 
-    /// The answer to a `Heartbeat`.
+    /// The answer to a `Heartbeat`. `lastIndex` lets a leader notice a follower whose log
+    /// shrank (it dropped a damaged tail at restart) even when there is nothing new to send.
     public struct HeartbeatResponse: Sendable, Equatable {
         public var readRound: UInt64
-        public init(readRound: UInt64) { self.readRound = readRound }
+        public var lastIndex: UInt64
+        public init(readRound: UInt64, lastIndex: UInt64) {
+            self.readRound = readRound
+            self.lastIndex = lastIndex
+        }
     }
 
     /// Reads a follower asks its leader to confirm.

@@ -2,7 +2,7 @@ extension Raft {
     /// Whether this member may campaign: it votes in the current configuration and has not
     /// lost part of its log.
     var isPromotable: Bool {
-        membership.isVoter(id) && !isAbstainingFromVotes && snapshotToInstall == nil
+        membership.isVoter(id) && voteFloor == nil && snapshotToInstall == nil
     }
 
     mutating func resetRandomizedElectionTimeout() {

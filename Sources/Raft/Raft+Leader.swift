@@ -95,7 +95,12 @@ extension Raft {
             pr.recentActive = true
             pr.probeSent = false
             pr.readRoundAcked = max(pr.readRoundAcked, response.readRound)
-            if pr.state == .replicate && pr.inflight.isFull {
+            if response.lastIndex < pr.match {
+                // The follower's log is shorter than what it acknowledged: it dropped a damaged
+                // tail at restart. Resume from what it still has (only delays commitment).
+                pr.match = min(response.lastIndex, log.lastIndex)
+                pr.becomeProbe()
+            } else if pr.state == .replicate && pr.inflight.isFull {
                 // The window filled up and no acknowledgement freed it: they were lost. Probe
                 // again from the known match instead of waiting forever.
                 pr.becomeProbe()
@@ -120,7 +125,7 @@ extension Raft {
         if response.reject {
             if response.index <= pr.match && response.hintIndex < pr.match {
                 // The follower no longer holds entries it acknowledged: it dropped a damaged log
-                // tail at restart (see `abstainFromVoting`). What survived still matches up to its
+                // tail at restart (see `setLostLogFloor`). What survived still matches up to its
                 // hint, so resume from there. Lowering `match` only delays commitment, never
                 // undoes it. A merely late rejection lands here too and costs one resend.
                 pr.match = log.matchTerm(response.hintIndex, response.hintTerm)

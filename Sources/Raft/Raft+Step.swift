@@ -45,7 +45,7 @@ extension Raft {
                 // A leader of an older term (perhaps just back from a partition): answer so it
                 // learns our term and steps down. Without this, pre-vote plus check-quorum could
                 // leave it stuck (etcd issue 5451 describes the case).
-                send(to: message.from, .heartbeatResponse(.init(readRound: 0)), beforePersist: false)
+                send(to: message.from, .heartbeatResponse(.init(readRound: 0, lastIndex: log.lastIndex)), beforePersist: false)
             case .vote(let request) where request.preVote:
                 send(to: message.from, .voteResponse(.init(preVote: true, granted: false)), beforePersist: false)
             case .readIndex(let request):
@@ -63,8 +63,8 @@ extension Raft {
             || (vote == 0 && leader == 0)
             || (request.preVote && message.term > term)
         let grant = canVote
-            && !isAbstainingFromVotes
             && log.isUpToDate(lastIndex: request.lastIndex, lastTerm: request.lastTerm)
+            && voteFloor.map { request.lastTerm > $0.term || (request.lastTerm == $0.term && request.lastIndex >= $0.index) } ?? true
         if grant {
             // A granted pre-vote answers in the candidate's future term; a real vote in ours
             // (which stepTerm already raised to the candidate's).
@@ -91,7 +91,7 @@ extension Raft {
             electionElapsed = 0
             leader = message.from
             log.commit(to: min(heartbeat.commit, log.lastIndex))
-            send(to: message.from, .heartbeatResponse(.init(readRound: heartbeat.readRound)), beforePersist: false)
+            send(to: message.from, .heartbeatResponse(.init(readRound: heartbeat.readRound, lastIndex: log.lastIndex)), beforePersist: false)
         case .snapshot(let meta):
             electionElapsed = 0
             leader = message.from

@@ -45,9 +45,11 @@ public struct Raft: Sendable {
 
     // Follower state.
     var readsToForward: [ReadRequestID] = []
-    /// While the committed index is below this, the member neither votes nor campaigns: it lost
-    /// part of its log (corruption) and must not help elect a leader that lacks what it lost.
-    var voteAbstentionUntilCommit: UInt64 = 0
+    /// The last entry (index, term) of a log this member lost part of (a damaged tail dropped at
+    /// restart). Until its own log is at least as up to date, it votes only for candidates at
+    /// least as up to date as that lost log, and does not campaign: exactly as if it still held
+    /// the entries, so it cannot help elect a leader missing one it had acknowledged.
+    var voteFloor: (index: UInt64, term: UInt64)?
 
     // Output accumulated until `ready()`.
     var outBeforePersist: [Message] = []
@@ -165,8 +167,8 @@ public struct Raft: Sendable {
         if member == id { return log.persisted }
         return progress[member]?.match
     }
-    /// True while the member refuses to vote after losing part of its log.
-    public var isAbstainingFromVotes: Bool { log.committed < voteAbstentionUntilCommit }
+    /// The lost log's last entry while this member is catching up after dropping a damaged tail.
+    public var lostLogFloor: (index: UInt64, term: UInt64)? { voteFloor }
     /// The transfer target while a leadership transfer is in progress.
     public var leadershipTransferTarget: NodeID? { leadTransferee == 0 ? nil : leadTransferee }
 
@@ -256,7 +258,7 @@ public struct Raft: Sendable {
         case .leader:
             readsAwaitingRound.append(PendingRead(id: id, from: self.id))
         default:
-            if leader == 0 || isAbstainingFromVotes {
+            if leader == 0 {
                 outFailedReads.append(id)
             } else {
                 readsToForward.append(id)
@@ -304,12 +306,21 @@ public struct Raft: Sendable {
         progress[member] = pr
     }
 
-    /// Records that this member lost entries it may have acknowledged (a corrupted log record
-    /// was dropped). Until the committed index reaches `index` it neither votes nor campaigns,
-    /// so it cannot help elect a leader missing an entry it had acknowledged.
-    public mutating func abstainFromVoting(untilCommitReaches index: UInt64) {
-        voteAbstentionUntilCommit = max(voteAbstentionUntilCommit, index)
+    /// Records that this member lost log entries it may have acknowledged (a damaged tail was
+    /// dropped at restart); `lastIndex`/`lastTerm` describe the last entry of the log as it was.
+    /// Until its log is at least as up to date again, it grants votes only to candidates at
+    /// least as up to date as the lost log (the Raft paper §5.4.1 comparison, against what it
+    /// had acknowledged) and does not campaign. Safety is then exactly that of a member that
+    /// never lost anything; availability too, once others can lead.
+    public mutating func setLostLogFloor(lastIndex: UInt64, lastTerm: UInt64) {
+        voteFloor = (lastIndex, lastTerm)
         if role != .follower { becomeFollower(term: term, leader: 0) }
+        clearVoteFloorIfCaughtUp()
+    }
+
+    mutating func clearVoteFloorIfCaughtUp() {
+        guard let floor = voteFloor else { return }
+        if log.lastTerm > floor.term || (log.lastTerm == floor.term && log.lastIndex >= floor.index) { voteFloor = nil }
     }
 
     /// Drops entries up to and including `index` (already applied and covered by the host's
@@ -368,6 +379,7 @@ public struct Raft: Sendable {
         precondition(log.lastIndex == mark.lastIndex, "the log changed between ready() and advance()")
         log.persisted = mark.lastIndex
         persistedHardState = mark.hardState
+        clearVoteFloorIfCaughtUp()
         for entry in ready.committedEntries {
             precondition(entry.index == log.applied + 1, "entries applied out of order")
             log.applied = entry.index

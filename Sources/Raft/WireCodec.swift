@@ -188,6 +188,7 @@ extension Message {
         case .heartbeatResponse(let h):
             writer.write(UInt8(5))
             writer.write(h.readRound)
+            writer.write(h.lastIndex)
         case .snapshot(let meta):
             writer.write(UInt8(6))
             meta.encode(into: &writer)
@@ -236,7 +237,7 @@ extension Message {
         case 4:
             body = .heartbeat(Heartbeat(commit: try reader.readUInt64(), readRound: try reader.readUInt64()))
         case 5:
-            body = .heartbeatResponse(HeartbeatResponse(readRound: try reader.readUInt64()))
+            body = .heartbeatResponse(HeartbeatResponse(readRound: try reader.readUInt64(), lastIndex: try reader.readUInt64()))
         case 6:
             body = .snapshot(try SnapshotMeta.decode(from: &reader))
         case 7:
