@@ -87,6 +87,23 @@ public struct FaultCounts: Sendable, Equatable {
         snapshotsInstalled += other.snapshotsInstalled
     }
 
+    /// The counters in a fixed order, for passing between processes.
+    public var values: [Int] {
+        [messagesSent, messagesDropped, messagesDuplicated, messagesDelayed, nodePartitions, regionCenterCuts, asymmetricCuts,
+         crashes, unsyncedBatchesLost, corruptionsInjected, corruptionsDetected, membershipChanges, leadershipTransfers,
+         centerRuleSwitches, snapshotsInstalled]
+    }
+
+    /// The inverse of `values`; nil when the count of values is wrong.
+    public init?(values: [Int]) {
+        guard values.count == 15 else { return nil }
+        (messagesSent, messagesDropped, messagesDuplicated, messagesDelayed, nodePartitions, regionCenterCuts, asymmetricCuts) =
+            (values[0], values[1], values[2], values[3], values[4], values[5], values[6])
+        (crashes, unsyncedBatchesLost, corruptionsInjected, corruptionsDetected, membershipChanges, leadershipTransfers) =
+            (values[7], values[8], values[9], values[10], values[11], values[12])
+        (centerRuleSwitches, snapshotsInstalled) = (values[13], values[14])
+    }
+
     /// One line per counter, for reports.
     public var lines: [String] {
         [

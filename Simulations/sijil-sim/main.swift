@@ -1,8 +1,14 @@
 import ArgumentParser
+import Foundation
 import Raft
 import Simulator
+import Synchronization
 
 /// Runs seeds of the deterministic cluster simulation and reports each verdict.
+///
+/// Seeds run in worker processes (one per core by default), so a crash on one seed (a failed
+/// `precondition`) is reported as that seed's failure, with its replay command, and the sweep
+/// goes on.
 @main
 struct SijilSim: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,49 +37,203 @@ struct SijilSim: ParsableCommand {
     @Option(name: .long, help: "Switch on a deliberate Raft defect to show the checkers catch it: commit-old-term.")
     var broken: String?
 
+    @Option(name: .long, help: "Worker processes (default: one per core; 0 runs in this process).")
+    var jobs: Int?
+
+    @Flag(name: .long, help: .hidden)
+    var worker = false
+
     mutating func run() throws {
-        var forcedShape: ClusterShape?
+        let setup = try Setup(shape: shape, noFaults: noFaults, broken: broken, trace: trace)
+        if worker {
+            for seed in seedStart..<(seedStart + seeds) {
+                let result = Simulation(options: setup.options(seed: seed)).run()
+                // Unbuffered: if a later seed crashes the worker, this line is already out.
+                FileHandle.standardOutput.write(Data((WorkerLine.encode(result) + "\n").utf8))
+            }
+            return
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var report = Report(quiet: quiet, replayExtra: setup.replayExtra)
+        let jobCount = trace || seeds == 1 ? 0 : (jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        if jobCount == 0 {
+            for seed in seedStart..<(seedStart + seeds) {
+                let result = Simulation(options: setup.options(seed: seed)).run()
+                if trace { result.trace.forEach { print($0) } }
+                report.add(WorkerLine.Outcome(result))
+            }
+        } else {
+            try runWorkers(jobCount, report: &report)
+        }
+        print("faults injected:")
+        for line in report.totals.lines { print("  \(line)") }
+        print("time: \(clock.now - started)")
+        print("\(report.passed) passed, \(report.failed) failed")
+        if report.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Splits the seeds into contiguous ranges, one worker process each; a worker that dies
+    /// marks the seed it was on as failed, and a new worker takes the rest of its range.
+    private func runWorkers(_ count: Int, report: inout Report) throws {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let all = Array(seedStart..<(seedStart + seeds))
+        let perWorker = (all.count + count - 1) / count
+        var ranges: [[UInt64]] = stride(from: 0, to: all.count, by: max(perWorker, 1)).map { Array(all[$0..<min($0 + perWorker, all.count)]) }
+        var outcomes: [UInt64: WorkerLine.Outcome] = [:]
+        while !ranges.isEmpty {
+            let batch = ranges
+            ranges = []
+            let finished = Mutex<[(range: [UInt64], lines: [WorkerLine.Outcome], status: Int32)]>([])
+            let group = DispatchGroup()
+            for range in batch {
+                group.enter()
+                let arguments = ["--seed-start", String(range[0]), "--seeds", String(range.count), "--worker"] + forwardedArguments
+                Thread.detachNewThread {
+                    let (lines, status) = Self.runWorker(executable: executable, arguments: arguments)
+                    finished.withLock { $0.append((range, lines, status)) }
+                    group.leave()
+                }
+            }
+            group.wait()
+            for item in finished.withLock({ $0 }) {
+                for line in item.lines { outcomes[line.seed] = line }
+                let done = Set(item.lines.map(\.seed))
+                let missing = item.range.filter { !done.contains($0) }
+                if let crashed = missing.first {
+                    outcomes[crashed] = WorkerLine.Outcome(
+                        seed: crashed, shape: "?", passed: false, digest: 0, events: 0, writes: 0, reads: 0,
+                        faults: FaultCounts(), failures: ["the simulation crashed (worker exit status \(item.status)): a precondition failed"])
+                    let rest = Array(missing.dropFirst())
+                    if !rest.isEmpty { ranges.append(rest) }
+                }
+            }
+        }
+        for seed in all { report.add(outcomes[seed]!) }
+    }
+
+    private var forwardedArguments: [String] {
+        var arguments: [String] = []
+        if let shape { arguments += ["--shape", shape] }
+        if noFaults { arguments.append("--no-faults") }
+        if let broken { arguments += ["--broken", broken] }
+        return arguments
+    }
+
+    private static func runWorker(executable: String, arguments: [String]) -> ([WorkerLine.Outcome], Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return ([], -1) }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        return (text.split(separator: "\n").compactMap { WorkerLine.decode(String($0)) }, process.terminationStatus)
+    }
+}
+
+/// The options every run shares.
+struct Setup {
+    var forcedShape: ClusterShape?
+    var raftFaults = RaftFaults()
+    var faults: Bool
+    var trace: Bool
+    var replayExtra = ""
+
+    init(shape: String?, noFaults: Bool, broken: String?, trace: Bool) throws {
         if let shape {
             guard let parsed = ClusterShape(rawValue: shape) else { throw ValidationError("unknown shape \(shape)") }
             forcedShape = parsed
+            replayExtra += " --shape \(shape)"
         }
-        var raftFaults = RaftFaults()
         if let broken {
             guard broken == "commit-old-term" else { throw ValidationError("unknown defect \(broken)") }
             raftFaults.commitsOldTermEntriesByCounting = true
+            replayExtra += " --broken \(broken)"
         }
-        var passed = 0
-        var failed = 0
-        var totals = FaultCounts()
-        var extra = ""
-        if let shape { extra += " --shape \(shape)" }
-        if noFaults { extra += " --no-faults" }
-        if let broken { extra += " --broken \(broken)" }
-        let clock = ContinuousClock()
-        let started = clock.now
-        for seed in seedStart..<(seedStart + seeds) {
-            let options = SimulationOptions(seed: seed, shape: forcedShape, faults: !noFaults, raftFaults: raftFaults, trace: trace)
-            let result = Simulation(options: options).run()
-            totals.add(result.faults)
-            if trace { result.trace.forEach { print($0) } }
-            let digest = String(result.digest, radix: 16)
-            if result.passed {
-                passed += 1
-                if !quiet {
-                    print("seed \(seed) \(result.shape.rawValue) digest \(digest) events \(result.events) writes \(result.writesAcknowledged) reads \(result.readsAnswered) ok")
-                }
-            } else {
-                failed += 1
-                print("seed \(seed) \(result.shape.rawValue) digest \(digest) FAILED: \(result.failures[0])")
-                for more in result.failures.dropFirst().prefix(4) { print("    \(more)") }
-                print("    replay: swift run -c release sijil-sim --seed-start \(seed) --seeds 1\(extra) --trace")
+        if noFaults { replayExtra += " --no-faults" }
+        faults = !noFaults
+        self.trace = trace
+    }
+
+    func options(seed: UInt64) -> SimulationOptions {
+        SimulationOptions(seed: seed, shape: forcedShape, faults: faults, raftFaults: raftFaults, trace: trace)
+    }
+}
+
+/// Accumulates verdicts and prints them.
+struct Report {
+    var quiet: Bool
+    var replayExtra: String
+    var passed = 0
+    var failed = 0
+    var totals = FaultCounts()
+
+    mutating func add(_ outcome: WorkerLine.Outcome) {
+        totals.add(outcome.faults)
+        let digest = String(outcome.digest, radix: 16)
+        if outcome.passed {
+            passed += 1
+            if !quiet {
+                print("seed \(outcome.seed) \(outcome.shape) digest \(digest) events \(outcome.events) writes \(outcome.writes) reads \(outcome.reads) ok")
             }
+        } else {
+            failed += 1
+            print("seed \(outcome.seed) \(outcome.shape) digest \(digest) FAILED: \(outcome.failures.first ?? "?")")
+            for more in outcome.failures.dropFirst().prefix(4) { print("    \(more)") }
+            print("    replay: swift run -c release sijil-sim --seed-start \(outcome.seed) --seeds 1\(replayExtra) --trace")
         }
-        let elapsed = clock.now - started
-        print("faults injected:")
-        for line in totals.lines { print("  \(line)") }
-        print("time: \(elapsed)")
-        print("\(passed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+/// One seed's verdict as a worker prints it: a tab-separated line.
+enum WorkerLine {
+    struct Outcome {
+        var seed: UInt64
+        var shape: String
+        var passed: Bool
+        var digest: UInt64
+        var events: Int
+        var writes: Int
+        var reads: Int
+        var faults: FaultCounts
+        var failures: [String]
+
+        init(seed: UInt64, shape: String, passed: Bool, digest: UInt64, events: Int, writes: Int, reads: Int, faults: FaultCounts, failures: [String]) {
+            self.seed = seed
+            self.shape = shape
+            self.passed = passed
+            self.digest = digest
+            self.events = events
+            self.writes = writes
+            self.reads = reads
+            self.faults = faults
+            self.failures = failures
+        }
+
+        init(_ result: SimulationResult) {
+            self.init(seed: result.seed, shape: result.shape.rawValue, passed: result.passed, digest: result.digest,
+                      events: result.events, writes: result.writesAcknowledged, reads: result.readsAnswered,
+                      faults: result.faults, failures: result.failures)
+        }
+    }
+
+    static func encode(_ result: SimulationResult) -> String {
+        let failures = result.failures.map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+        return (["@result", String(result.seed), result.shape.rawValue, result.passed ? "1" : "0", String(result.digest),
+                 String(result.events), String(result.writesAcknowledged), String(result.readsAnswered),
+                 result.faults.values.map(String.init).joined(separator: ",")] + failures).joined(separator: "\t")
+    }
+
+    static func decode(_ line: String) -> Outcome? {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count >= 9, fields[0] == "@result", let seed = UInt64(fields[1]), let digest = UInt64(fields[4]),
+              let events = Int(fields[5]), let writes = Int(fields[6]), let reads = Int(fields[7]),
+              let faults = FaultCounts(values: fields[8].split(separator: ",").compactMap { Int($0) }) else { return nil }
+        return Outcome(seed: seed, shape: fields[2], passed: fields[3] == "1", digest: digest, events: events, writes: writes,
+                       reads: reads, faults: faults, failures: Array(fields.dropFirst(9)))
     }
 }

@@ -89,6 +89,9 @@ extension NodeCore {
             pendingChunkAcks.append((peer, .snapshotAck(group.id, stream: chunk.stream, sequence: chunk.sequence, accepted: false)))
         }
         guard chunk.term >= group.raft.term else { return refuse() }
+        // An image already stepped into Raft is installed by the next turn; nothing may replace
+        // it before then.
+        if group.inboundSnapshot?.awaitingInstall == true { return refuse() }
         if chunk.sequence == 0 {
             discardInbound(group)
             let generation = group.generation &+ 1

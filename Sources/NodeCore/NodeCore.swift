@@ -46,6 +46,13 @@ public final class NodeCore {
         self.network = network
         self.observer = observer
         self.machineFactory = machines
+        // Ids of forwarded writes, reads and snapshot streams start at random points: answers
+        // to the requests of an earlier life of this node (before a restart) may still arrive,
+        // and must never be taken for answers to new ones.
+        var ids = SplitMix64(seed: options.randomSeed ^ 0x5EED_1D5)
+        nextForwardID = ids.next() >> 1
+        nextReadID = ids.next() >> 1
+        nextStreamID = ids.next() >> 1
         try loadGroups()
     }
 
