@@ -51,7 +51,9 @@ final class InvariantChecker: NodeCoreObserver {
             }
             leaders[group, default: [:]][term] = node
             checkLeaderCompleteness(node: node, group: group, term: term, log: log, logStart: logStart)
-        case .corruptionDetected:
+            simulation.leaderElected(node, group: group, term: term)
+        case .corruptionDetected(let group, let index, let repair):
+            simulation.record("node \(node) group \(group): damaged log record at \(index): \(repair)", mixing: [30, node, group, index])
             corruptionSeen.insert(node)
             simulation.faults.corruptionsDetected += 1
         case .groupHalted(let group, let reason):
@@ -108,6 +110,10 @@ final class InvariantChecker: NodeCoreObserver {
     }
 
     private func checkApplied(node: NodeID, group: GroupID, entry: Entry) {
+        if let raft = simulation.nodes[node]?.core?.raft(of: group), raft.role == .leader, entry.term < raft.term,
+           raft.term(at: raft.commitIndex).map({ $0 < raft.term }) ?? false {
+            simulation.leaderAppliesOlderTerm(node, group: group, term: raft.term)
+        }
         let value = (term: entry.term, digest: digest(entry))
         if let known = applied[group]?[entry.index] {
             if known.term != value.term || known.digest != value.digest {

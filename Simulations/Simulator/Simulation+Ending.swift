@@ -66,7 +66,14 @@ extension Simulation {
     /// Groups that are not settled yet, with the reason.
     func unconvergedGroups() -> [String] {
         groups.compactMap { group -> String? in
-            guard let leader = leader(of: group.id), let raft = leader.core?.raft(of: group.id) else { return "group \(group.id): no leader" }
+            guard let leader = leader(of: group.id), let raft = leader.core?.raft(of: group.id) else {
+                let members = nodeOrder.compactMap { id -> String? in
+                    guard let raft = nodes[id]?.core?.raft(of: group.id) else { return nil }
+                    let floor = raft.lostLogFloor.map { " floor \($0.index)/\($0.term)" } ?? ""
+                    return "\(id): \(raft.role) t\(raft.term) last \(raft.lastIndex)/\(raft.lastTerm) commit \(raft.commitIndex) voters \(raft.membership.voters.sorted())\(floor)"
+                }
+                return "group \(group.id): no leader [\(members.joined(separator: "; "))]"
+            }
             if raft.term(at: raft.commitIndex) != raft.term { return "group \(group.id): leader \(leader.id) has not committed in its term" }
             if raft.commitIndex != raft.lastIndex { return "group \(group.id): commit \(raft.commitIndex) < last \(raft.lastIndex)" }
             for member in raft.membership.members.sorted() {

@@ -5,6 +5,15 @@ extension Simulation {
     /// Injects one randomly chosen fault, then schedules the next.
     func injectFault() {
         guard case .faults = phase else { return }
+        if options.profile == .leaderChurn {
+            defer { queue.schedule(.fault, at: now + 100 + rng.next() % 300) }
+            switch rng.next() % 4 {
+            case 0, 1: crashLeader()
+            case 2: partitionLeader()
+            default: crashNode(randomNode())
+            }
+            return
+        }
         defer { queue.schedule(.fault, at: now + 200 + rng.next() % 1_000) }
         switch rng.next() % 12 {
         case 0: partitionNode()
@@ -26,6 +35,31 @@ extension Simulation {
         let fresh = links.subtracting(blocked)
         blocked.formUnion(fresh)
         queue.schedule(.heal(fresh), at: now + duration)
+    }
+
+    /// Leader churn: a new leader is struck (crashed or cut off) a few milliseconds after its
+    /// election, while it is still replicating its first entries: the window in which Raft
+    /// paper Figure 8's old-term entries sit on a majority without the new term's no-op.
+    func leaderElected(_ node: NodeID, group: GroupID, term: UInt64) {
+        guard options.profile == .leaderChurn, case .faults = phase, rng.next() % 3 != 0 else { return }
+        // Half the strikes land before the leader's first turn has sent anything (its no-op
+        // stays private), half while it is catching followers up.
+        let delay = rng.next() % 2 == 0 ? rng.next() % 2 : 2 + rng.next() % 40
+        queue.schedule(.strikeLeader(node, group: group, term: term), at: now + delay)
+    }
+
+    /// Leader churn: a leader whose commit index still points at an older term's entry (the
+    /// window Figure 8 of the Raft paper is about) is struck at once, leaving followers that hold
+    /// those entries without the leader's own.
+    func leaderAppliesOlderTerm(_ node: NodeID, group: GroupID, term: UInt64) {
+        guard options.profile == .leaderChurn, case .faults = phase else { return }
+        queue.schedule(.strikeLeader(node, group: group, term: term), at: now)
+    }
+
+    func strikeLeader(_ id: NodeID, group: GroupID, term: UInt64) {
+        guard case .faults = phase, let node = nodes[id], let raft = node.core?.raft(of: group),
+              raft.role == .leader, raft.term == term else { return }
+        if rng.next() % 2 == 0 { crashNode(node) } else { partition(node) }
     }
 
     private func leaderOfRandomGroup() -> SimNode? {
@@ -93,11 +127,26 @@ extension Simulation {
 
     func restart(_ id: NodeID, corrupt: Bool) {
         guard let node = nodes[id], !node.isUp else { return }
-        if corrupt, node.disk.corruptRandomRecord(in: .log, using: &rng) != nil {
+        // The fault model is one damaged replica at a time, repaired from its peers: two members
+        // of a group losing acknowledged entries together is a double fault (see SIMULATION.md).
+        // A node counts as damaged until it is up with no lost-log floor in any group.
+        damagedNodes = damagedNodes.filter { other in
+            guard let core = nodes[other]?.core else { return true }
+            return core.groupIDs.contains { core.raft(of: $0)?.lostLogFloor != nil }
+        }
+        let peerRepairing = !damagedNodes.subtracting([id]).isEmpty
+        var damaged: [UInt8]?
+        if corrupt, !peerRepairing, let key = node.disk.corruptRandomRecord(in: .log, using: &rng) {
+            damaged = key
+            damagedNodes.insert(id)
             faults.corruptionsInjected += 1
             checker.expectCorruptionDetected(on: id)
         }
-        record("restart \(id)\(corrupt ? " with a damaged log record" : "")", mixing: [14, id, corrupt ? 1 : 0])
+        record("restart \(id)\(damaged.map { " with a damaged log record \($0)" } ?? "")", mixing: [14, id, damaged == nil ? 0 : 1])
+        if options.trace {
+            let keys = node.disk.keys(in: .log).map { "\($0[7])/\($0[15])" }
+            record("  log keys of \(id): \(keys.joined(separator: " "))", mixing: [])
+        }
         start(node)
         checker.verifyCorruptionDetected(on: id)
         scheduleTurnIfNeeded(node)

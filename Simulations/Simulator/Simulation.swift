@@ -51,6 +51,8 @@ enum SimEvent {
     case restart(NodeID, corrupt: Bool)
     case endOfFaults
     case convergenceCheck
+    /// Leader churn: strike a leader shortly after its election, if it still leads.
+    case strikeLeader(NodeID, group: GroupID, term: UInt64)
 }
 
 /// A deterministic simulation of a Sijil cluster: real `NodeCore`s (and so real Raft) on
@@ -83,6 +85,8 @@ public final class Simulation {
     var phaseDeadline: UInt64 = 0
     var probes: [GroupID: ClientTicket] = [:]
     var probeAcknowledged: Set<GroupID> = []
+    /// Nodes whose disk was damaged and that have not finished repairing it.
+    var damagedNodes: Set<NodeID> = []
 
     enum Phase {
         case faults
@@ -246,6 +250,8 @@ public final class Simulation {
             endFaultPhase()
         case .convergenceCheck:
             convergenceCheck()
+        case .strikeLeader(let id, let group, let term):
+            strikeLeader(id, group: group, term: term)
         }
         checker.checkAfterEvent()
     }

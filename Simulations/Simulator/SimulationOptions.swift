@@ -25,6 +25,10 @@ public struct SimulationOptions: Sendable {
     public var clients: Int
     public var keysPerGroup: UInt32
     public var tickMs: UInt64
+    /// Fault intensity: `.standard` for sweeps, `.leaderChurn` for short-lived leaders (a
+    /// leader is crashed or cut off every few hundred milliseconds), which is what exposes
+    /// commitment bugs such as the one in Figure 8 of the Raft paper.
+    public var profile: FaultProfile
     /// A deliberately broken core, to prove the checkers catch it.
     public var raftFaults: RaftFaults
     /// Record a readable trace of every event (slow; for replaying one seed).
@@ -32,7 +36,7 @@ public struct SimulationOptions: Sendable {
 
     public init(
         seed: UInt64, shape: ClusterShape? = nil, faults: Bool = true, faultPhaseMs: UInt64 = 12_000,
-        convergenceBoundMs: UInt64 = 30_000, progressBoundMs: UInt64 = 10_000, clients: Int = 6,
+        convergenceBoundMs: UInt64 = 30_000, progressBoundMs: UInt64 = 10_000, clients: Int = 6, profile: FaultProfile = .standard,
         keysPerGroup: UInt32 = 6, tickMs: UInt64 = 100, raftFaults: RaftFaults = RaftFaults(), trace: Bool = false
     ) {
         self.seed = seed
@@ -42,11 +46,18 @@ public struct SimulationOptions: Sendable {
         self.convergenceBoundMs = convergenceBoundMs
         self.progressBoundMs = progressBoundMs
         self.clients = clients
+        self.profile = profile
         self.keysPerGroup = keysPerGroup
         self.tickMs = tickMs
         self.raftFaults = raftFaults
         self.trace = trace
     }
+}
+
+/// How hard the simulator hits the cluster.
+public enum FaultProfile: String, Sendable, CaseIterable {
+    case standard
+    case leaderChurn = "leader-churn"
 }
 
 /// What the simulator injected in one run (or summed over a sweep).

@@ -28,6 +28,9 @@ struct SijilSim: ParsableCommand {
     @Flag(name: .long, help: "Run without faults.")
     var noFaults = false
 
+    @Option(name: .long, help: "Fault profile: standard or leader-churn.")
+    var profile: String = "standard"
+
     @Flag(name: .long, help: "Print every event of each run (use with one seed).")
     var trace = false
 
@@ -44,7 +47,7 @@ struct SijilSim: ParsableCommand {
     var worker = false
 
     mutating func run() throws {
-        let setup = try Setup(shape: shape, noFaults: noFaults, broken: broken, trace: trace)
+        let setup = try Setup(shape: shape, noFaults: noFaults, broken: broken, trace: trace, profile: profile)
         if worker {
             for seed in seedStart..<(seedStart + seeds) {
                 let result = Simulation(options: setup.options(seed: seed)).run()
@@ -116,6 +119,7 @@ struct SijilSim: ParsableCommand {
         var arguments: [String] = []
         if let shape { arguments += ["--shape", shape] }
         if noFaults { arguments.append("--no-faults") }
+        arguments += ["--profile", profile]
         if let broken { arguments += ["--broken", broken] }
         return arguments
     }
@@ -141,9 +145,13 @@ struct Setup {
     var raftFaults = RaftFaults()
     var faults: Bool
     var trace: Bool
+    var profile: FaultProfile
     var replayExtra = ""
 
-    init(shape: String?, noFaults: Bool, broken: String?, trace: Bool) throws {
+    init(shape: String?, noFaults: Bool, broken: String?, trace: Bool, profile: String) throws {
+        guard let parsedProfile = FaultProfile(rawValue: profile) else { throw ValidationError("unknown profile \(profile)") }
+        self.profile = parsedProfile
+        if parsedProfile != .standard { replayExtra += " --profile \(profile)" }
         if let shape {
             guard let parsed = ClusterShape(rawValue: shape) else { throw ValidationError("unknown shape \(shape)") }
             forcedShape = parsed
@@ -160,7 +168,7 @@ struct Setup {
     }
 
     func options(seed: UInt64) -> SimulationOptions {
-        SimulationOptions(seed: seed, shape: forcedShape, faults: faults, raftFaults: raftFaults, trace: trace)
+        SimulationOptions(seed: seed, shape: forcedShape, faults: faults, profile: profile, raftFaults: raftFaults, trace: trace)
     }
 }
 

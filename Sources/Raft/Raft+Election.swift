@@ -1,8 +1,8 @@
 extension Raft {
-    /// Whether this member may campaign: it votes in the current configuration and has not
-    /// lost part of its log.
+    /// Whether this member may campaign: it votes in the current configuration and is not in
+    /// the middle of installing a snapshot.
     var isPromotable: Bool {
-        membership.isVoter(id) && voteFloor == nil && snapshotToInstall == nil
+        membership.isVoter(id) && snapshotToInstall == nil
     }
 
     mutating func resetRandomizedElectionTimeout() {
@@ -20,7 +20,10 @@ extension Raft {
             becomeCandidate()
             electionTerm = term
         }
-        votes = [id: true]
+        // A member that lost part of its log votes for itself only under the rule it applies to
+        // others (see `setLostLogFloor`): it may still win, but only with votes from members
+        // whose logs prove it lacks nothing committed.
+        votes = [id: voteFloorAllows(lastIndex: log.lastIndex, lastTerm: log.lastTerm)]
         resetTimers()
         let request = Message.VoteRequest(preVote: preVote, lastIndex: log.lastIndex, lastTerm: log.lastTerm, transfer: transfer)
         for member in membership.voters.union(membership.outgoingVoters).sorted() where member != id {

@@ -64,7 +64,7 @@ extension Raft {
             || (request.preVote && message.term > term)
         let grant = canVote
             && log.isUpToDate(lastIndex: request.lastIndex, lastTerm: request.lastTerm)
-            && voteFloor.map { request.lastTerm > $0.term || (request.lastTerm == $0.term && request.lastIndex >= $0.index) } ?? true
+            && voteFloorAllows(lastIndex: request.lastIndex, lastTerm: request.lastTerm)
         if grant {
             // A granted pre-vote answers in the candidate's future term; a real vote in ours
             // (which stepTerm already raised to the candidate's).

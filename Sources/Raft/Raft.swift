@@ -310,8 +310,9 @@ public struct Raft: Sendable {
     /// dropped at restart); `lastIndex`/`lastTerm` describe the last entry of the log as it was.
     /// Until its log is at least as up to date again, it grants votes only to candidates at
     /// least as up to date as the lost log (the Raft paper §5.4.1 comparison, against what it
-    /// had acknowledged) and does not campaign. Safety is then exactly that of a member that
-    /// never lost anything; availability too, once others can lead.
+    /// had acknowledged), itself included: it may campaign, but its own vote counts only under
+    /// that rule. Any majority that elects it then contains a member whose log proves the
+    /// candidate lacks nothing committed, as in the paper's §5.4.3 argument.
     public mutating func setLostLogFloor(lastIndex: UInt64, lastTerm: UInt64) {
         voteFloor = (lastIndex, lastTerm)
         if role != .follower { becomeFollower(term: term, leader: 0) }
@@ -319,8 +320,14 @@ public struct Raft: Sendable {
     }
 
     mutating func clearVoteFloorIfCaughtUp() {
-        guard let floor = voteFloor else { return }
-        if log.lastTerm > floor.term || (log.lastTerm == floor.term && log.lastIndex >= floor.index) { voteFloor = nil }
+        if voteFloor != nil && voteFloorAllows(lastIndex: log.lastIndex, lastTerm: log.lastTerm) { voteFloor = nil }
+    }
+
+    /// Whether a log ending at (`lastIndex`, `lastTerm`) is at least as up to date as the lost
+    /// log's floor (always true without one).
+    func voteFloorAllows(lastIndex: UInt64, lastTerm: UInt64) -> Bool {
+        guard let floor = voteFloor else { return true }
+        return lastTerm > floor.term || (lastTerm == floor.term && lastIndex >= floor.index)
     }
 
     /// Drops entries up to and including `index` (already applied and covered by the host's
