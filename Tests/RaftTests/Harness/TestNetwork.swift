@@ -1,0 +1,425 @@
+import Testing
+@testable import Raft
+
+/// A message in transit, with the state-machine image the sender's host streams alongside a
+/// snapshot header.
+struct Envelope {
+    var message: Message
+    var image: [Entry]?
+}
+
+/// A deterministic group of `Raft` members hosted exactly as the `Ready` contract says, joined by
+/// a message queue the test controls.
+///
+/// Every member is processed to quiescence after each input (step, tick, proposal): snapshot,
+/// entries and hard state are persisted, then `messages` are queued, then committed entries are
+/// applied, then `advance` is called. Messages wait in `queue` until the test delivers them; link
+/// filters decide at delivery time whether a message arrives. After every processed input the
+/// safety checker (`SafetyChecker.swift`) looks at the whole group.
+final class TestNetwork {
+    /// Printed with every violation (the seed of a randomised run, the scenario name).
+    let context: String
+    private(set) var members: [NodeID: TestMember] = [:]
+    var queue: [Envelope] = []
+    /// Every message any member handed to the network, in order, delivered or not.
+    private(set) var sent: [Message] = []
+    /// Every message that reached a live member, in order.
+    private(set) var delivered: [Message] = []
+    /// Contract or safety violations seen so far.
+    private(set) var violations: [String] = []
+    /// When true (the default) a violation is also recorded as a test failure at once.
+    var failsOnViolation = true
+    var checksInvariants = true
+    var checker = SafetyChecker()
+
+    private var isolated: Set<NodeID> = []
+    private var groups: [Set<NodeID>]?
+    private var cutLinks: Set<Link> = []
+    private var dropRules: [(Message) -> Bool] = []
+
+    struct Link: Hashable {
+        var from: NodeID
+        var to: NodeID
+    }
+
+    /// A brand-new group: every member is bootstrapped with the same initial configuration.
+    init(voters: [NodeID], learners: [NodeID] = [], center: NodeID? = nil, centerRule: Bool = false,
+         seed: UInt64 = 1, context: String = "", configure: (inout RaftConfig) -> Void = { _ in }) {
+        self.context = context.isEmpty ? "seed \(seed)" : "\(context), seed \(seed)"
+        let initial = Membership(voters: Set(voters), learners: Set(learners), center: center, centerRule: centerRule)
+        for id in voters + learners {
+            var config = Fixture.config(id, seed: seed)
+            configure(&config)
+            members[id] = TestMember(id: id, config: config, raft: Raft(config: config, bootstrap: initial), store: DurableStore())
+        }
+        for id in members.keys.sorted() { process(id) }
+    }
+
+    /// A group whose members restart from prepared durable states (the paper's figures).
+    init(prepared: [NodeID: Raft.PersistentState], seed: UInt64 = 1, context: String = "",
+         configure: (inout RaftConfig) -> Void = { _ in }) {
+        self.context = context.isEmpty ? "seed \(seed)" : "\(context), seed \(seed)"
+        for (id, state) in prepared {
+            var config = Fixture.config(id, seed: seed)
+            configure(&config)
+            members[id] = TestMember(id: id, config: config, raft: Raft(config: config, state: state), store: DurableStore(state))
+        }
+        for id in members.keys.sorted() { process(id) }
+    }
+
+    // MARK: - Observation
+
+    var ids: [NodeID] { members.keys.sorted() }
+    var liveIDs: [NodeID] { ids.filter { members[$0]!.isUp } }
+
+    /// The Raft value of a live member.
+    func raft(_ id: NodeID) -> Raft {
+        guard let raft = members[id]?.raft else { preconditionFailure("member \(id) is down or unknown") }
+        return raft
+    }
+
+    func member(_ id: NodeID) -> TestMember { members[id]! }
+    func store(_ id: NodeID) -> DurableStore { members[id]!.store }
+
+    /// The live leader of the highest term, if any.
+    var leader: NodeID? {
+        liveIDs.filter { raft($0).role == .leader }.max { raft($0).term < raft($1).term }
+    }
+
+    /// The payloads `id`'s state machine applied (no-ops and configuration entries left out).
+    func applied(_ id: NodeID) -> [[UInt8]] { store(id).appliedPayloads }
+
+    /// Messages sent so far that satisfy `predicate`.
+    func sentMessages(where predicate: (Message) -> Bool) -> [Message] { sent.filter(predicate) }
+
+    /// Forgets the record of sent and delivered messages (not the queue).
+    func clearTrace() {
+        sent = []
+        delivered = []
+    }
+
+    // MARK: - Inputs to members
+
+    /// Runs `body` on a live member's Raft value, then lets its host process the result.
+    @discardableResult
+    func with<T>(_ id: NodeID, _ body: (inout Raft) -> T) -> T {
+        guard members[id]?.raft != nil else { preconditionFailure("member \(id) is down or unknown") }
+        let result = body(&members[id]!.raft!)
+        process(id)
+        return result
+    }
+
+    @discardableResult
+    func propose(_ id: NodeID, _ payloads: [[UInt8]]) -> Result<UInt64, Raft.ProposeError> {
+        with(id) { $0.propose(payloads) }
+    }
+
+    @discardableResult
+    func propose(_ id: NodeID, _ text: String) -> Result<UInt64, Raft.ProposeError> {
+        propose(id, [Array(text.utf8)])
+    }
+
+    @discardableResult
+    func proposeConfigChange(_ id: NodeID, _ change: ConfigChange) -> Result<UInt64, Raft.ProposeError> {
+        with(id) { $0.proposeConfigChange(change) }
+    }
+
+    func tick(_ id: NodeID, times: Int = 1) {
+        for _ in 0..<times where members[id]?.isUp == true { with(id) { $0.tick() } }
+    }
+
+    /// Ticks every live member once (in id order), then delivers everything queued.
+    func tickAllAndDeliver(times: Int = 1, except skipped: Set<NodeID> = []) {
+        for _ in 0..<times {
+            for id in liveIDs where !skipped.contains(id) { with(id) { $0.tick() } }
+            deliverAll()
+        }
+    }
+
+    /// Makes `id` campaign by ticking it alone until it asks for votes (or pre-votes), then
+    /// delivers everything. Other members do not tick, so their timers stay where they are.
+    func campaign(_ id: NodeID) {
+        let asked = { self.sent.count { $0.from == id && $0.voteRequest != nil } }
+        let before = asked()
+        for _ in 0..<(4 * raft(id).config.electionTicks) {
+            tick(id)
+            if asked() > before || raft(id).role == .leader { break }
+        }
+        deliverAll()
+    }
+
+    /// Campaigns `id` and checks that it won.
+    func elect(_ id: NodeID, sourceLocation: SourceLocation = #_sourceLocation) {
+        campaign(id)
+        #expect(raft(id).role == .leader, "\(context): member \(id) did not win its election", sourceLocation: sourceLocation)
+    }
+
+    /// Lets the group run (ticks and deliveries) until `condition` holds, at most `roundsMax`
+    /// rounds. Returns whether it held.
+    @discardableResult
+    func run(roundsMax: Int = 1_000, until condition: (TestNetwork) -> Bool) -> Bool {
+        for _ in 0..<roundsMax {
+            if condition(self) { return true }
+            tickAllAndDeliver()
+        }
+        return condition(self)
+    }
+
+    // MARK: - Delivery
+
+    /// Delivers queued messages in order until the queue is empty.
+    func deliverAll(messagesMax: Int = 200_000) {
+        var count = 0
+        while !queue.isEmpty {
+            count += 1
+            if count > messagesMax {
+                record("the group did not quiesce after \(messagesMax) messages")
+                return
+            }
+            deliver(queue.removeFirst())
+        }
+    }
+
+    /// Delivers the queued message at `position`.
+    func deliver(at position: Int) {
+        deliver(queue.remove(at: position))
+    }
+
+    /// Delivers one message now, subject to the link filters.
+    func deliver(_ envelope: Envelope) {
+        let message = envelope.message
+        guard allows(message), let target = members[message.to], target.isUp else { return }
+        delivered.append(message)
+        if case .snapshot = message.body {
+            // The host streams the image first, then steps the header (Message.Body.snapshot).
+            members[message.to]!.stagedImage = envelope.image
+        }
+        members[message.to]!.raft!.step(message)
+        process(message.to)
+    }
+
+    /// Removes every queued message matching `predicate` without delivering it.
+    func discardQueued(where predicate: (Message) -> Bool) {
+        queue.removeAll { predicate($0.message) }
+    }
+
+    // MARK: - Faults
+
+    /// Drops every message to or from `id` until `heal()`.
+    func isolate(_ id: NodeID) { isolated.insert(id) }
+
+    /// Only members of the same group can talk until `heal()`.
+    func partition(_ parts: [Set<NodeID>]) { groups = parts }
+
+    /// Drops messages from `from` to `to` (one direction) until `heal()`.
+    func cut(from: NodeID, to: NodeID) { cutLinks.insert(Link(from: from, to: to)) }
+
+    /// Drops every message matching `predicate` until `heal()`.
+    func drop(where predicate: @escaping (Message) -> Bool) { dropRules.append(predicate) }
+
+    /// Drops every message whose body has this name (`Message.Body.name`) until `heal()`.
+    func drop(kind name: String) { drop { $0.body.name == name } }
+
+    /// Removes every filter.
+    func heal() {
+        isolated = []
+        groups = nil
+        cutLinks = []
+        dropRules = []
+    }
+
+    func allows(_ message: Message) -> Bool {
+        if isolated.contains(message.from) || isolated.contains(message.to) { return false }
+        if let groups, !groups.contains(where: { $0.contains(message.from) && $0.contains(message.to) }) { return false }
+        if cutLinks.contains(Link(from: message.from, to: message.to)) { return false }
+        return !dropRules.contains { $0(message) }
+    }
+
+    // MARK: - Crash and restart
+
+    /// Loses the member's memory: only its durable store survives. Messages already sent stay in
+    /// flight.
+    func crash(_ id: NodeID) {
+        members[id]!.raft = nil
+        members[id]!.stagedImage = nil
+    }
+
+    /// Rebuilds the member from its durable store with `Raft(config:state:)`.
+    func restart(_ id: NodeID) {
+        precondition(members[id]?.raft == nil, "member \(id) is up")
+        members[id]!.restarts += 1
+        var config = members[id]!.config
+        // A new process draws new election timeouts.
+        config.randomSeed = config.randomSeed &+ UInt64(members[id]!.restarts) &* 7_919
+        members[id]!.raft = Raft(config: config, state: members[id]!.store.persistentState)
+        process(id)
+    }
+
+    /// The member takes its next `Ready`, sends the appends that may leave before persisting,
+    /// then crashes before (or just after) its write is durable: nothing else of that `Ready`
+    /// happens.
+    func crashDuringReady(_ id: NodeID, afterPersisting: Bool) {
+        guard var member = members[id], member.raft != nil else { return }
+        let ready = member.raft!.ready()
+        enqueue(ready.messagesBeforePersist, from: member)
+        if afterPersisting { persist(ready, into: &member) }
+        members[id] = member
+        crash(id)
+    }
+
+    /// Adds a member that has never been part of the group (empty durable state).
+    func addEmptyMember(_ id: NodeID, seed: UInt64 = 1, configure: (inout RaftConfig) -> Void = { _ in }) {
+        var config = Fixture.config(id, seed: seed)
+        configure(&config)
+        members[id] = TestMember(id: id, config: config, raft: Raft(config: config, state: .empty), store: DurableStore())
+    }
+
+    /// The host compacts its log through `index` (its state machine covers it).
+    func compact(_ id: NodeID, through index: UInt64) {
+        let term = raft(id).term(at: index)!
+        with(id) { $0.compact(through: index) }
+        var store = members[id]!.store
+        guard index > store.snapshotIndex else { return }
+        store.entries.removeFirst(Int(index - store.snapshotIndex))
+        store.snapshotIndex = index
+        store.snapshotTerm = term
+        members[id]!.store = store
+    }
+
+    // MARK: - The host loop
+
+    /// Handles every `Ready` of `id` in contract order until it has nothing more to do.
+    func process(_ id: NodeID) {
+        guard var member = members[id], member.raft != nil else { return }
+        var rounds = 0
+        while member.raft!.hasReady {
+            rounds += 1
+            if rounds > 1_000 {
+                record("member \(id): hasReady stays true after 1000 Ready values")
+                break
+            }
+            let ready = member.raft!.ready()
+            if ready.isEmpty { break }
+            checkContract(ready, of: member)
+            // 1. Appends and heartbeats may leave before the write.
+            enqueue(ready.messagesBeforePersist, from: member)
+            // 2. Persist.
+            persist(ready, into: &member)
+            checkPromises(ready.messages, of: member)
+            // 3. Send what the write made true.
+            enqueue(ready.messages, from: member)
+            // 4. Apply.
+            apply(ready, into: &member)
+            // 5. Advance.
+            member.raft!.advance(ready)
+            member.store.appliedIndex = member.raft!.appliedIndex
+            member.store.membership = member.raft!.membership
+            if member.store.appliedIndex != UInt64(member.store.stateMachine.count) {
+                record("member \(id): Raft applied \(member.store.appliedIndex) but the state machine holds \(member.store.stateMachine.count)")
+            }
+        }
+        members[id] = member
+        if checksInvariants { checker.check(self) }
+    }
+
+    private func enqueue(_ messages: [Message], from member: TestMember) {
+        for message in messages {
+            if message.from != member.id { record("member \(member.id) sent a message from \(message.from)") }
+            sent.append(message)
+            var image: [Entry]?
+            if case .snapshot(let meta) = message.body {
+                let machine = member.store.stateMachine
+                if UInt64(machine.count) < meta.index {
+                    record("member \(member.id) offered a snapshot at \(meta.index) but applied only \(machine.count)")
+                }
+                image = Array(machine.prefix(Int(meta.index)))
+            }
+            queue.append(Envelope(message: message, image: image))
+        }
+    }
+
+    private func persist(_ ready: Ready, into member: inout TestMember) {
+        if let meta = ready.snapshot {
+            guard let image = member.stagedImage, UInt64(image.count) >= meta.index else {
+                record("member \(member.id) installs snapshot \(meta.index) without a staged image")
+                return
+            }
+            member.store.stateMachine = Array(image.prefix(Int(meta.index)))
+            member.store.snapshotIndex = meta.index
+            member.store.snapshotTerm = meta.term
+            member.store.entries = []
+            member.store.appliedIndex = meta.index
+            member.store.membership = meta.membership
+            member.stagedImage = nil
+        }
+        if let first = ready.entries.first {
+            let store = member.store
+            guard first.index > store.snapshotIndex, first.index <= store.lastIndex + 1 else {
+                record("member \(member.id): entries from \(first.index) do not attach to a durable log ending at \(store.lastIndex)")
+                return
+            }
+            for (offset, entry) in ready.entries.enumerated() where entry.index != first.index + UInt64(offset) {
+                record("member \(member.id): Ready entries are not contiguous at \(entry.index)")
+            }
+            member.store.entries.removeSubrange(Int(first.index - store.snapshotIndex - 1)...)
+            member.store.entries.append(contentsOf: ready.entries)
+        }
+        if let hardState = ready.hardState { member.store.hardState = hardState }
+    }
+
+    private func apply(_ ready: Ready, into member: inout TestMember) {
+        for entry in ready.committedEntries {
+            if member.store.entry(at: entry.index) != entry {
+                record("member \(member.id) was told to apply entry \(entry.index) that is not durable as handed out")
+            }
+            if entry.index != UInt64(member.store.stateMachine.count) + 1 {
+                record("member \(member.id) applies \(entry.index) after \(member.store.stateMachine.count)")
+            }
+            member.store.stateMachine.append(entry)
+        }
+        member.readStates.append(contentsOf: ready.readStates)
+        member.failedReads.append(contentsOf: ready.failedReads)
+    }
+
+    /// Step 1 of the contract: only a leader's appends and heartbeats may leave before the write.
+    private func checkContract(_ ready: Ready, of member: TestMember) {
+        for message in ready.messagesBeforePersist {
+            switch message.body {
+            case .append, .heartbeat: break
+            default: record("member \(member.id) put \(message.body.name) in messagesBeforePersist")
+            }
+        }
+    }
+
+    /// Step 3: what a message promises must be durable by the time it leaves.
+    private func checkPromises(_ messages: [Message], of member: TestMember) {
+        let store = member.store
+        for message in messages {
+            switch message.body {
+            case .voteResponse(let response) where response.granted && !response.preVote:
+                if store.hardState.term != message.term || store.hardState.vote != message.to {
+                    record("member \(member.id) granted a vote to \(message.to) in term \(message.term) before persisting it")
+                }
+            case .vote(let request) where !request.preVote:
+                if store.hardState.term != message.term || store.hardState.vote != member.id {
+                    record("member \(member.id) asked for votes in term \(message.term) before persisting its own vote")
+                }
+            case .appendResponse(let response) where !response.reject:
+                if response.index > store.lastIndex {
+                    record("member \(member.id) acknowledged \(response.index) with a durable log ending at \(store.lastIndex)")
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    // MARK: - Violations
+
+    func record(_ violation: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        violations.append(violation)
+        if failsOnViolation {
+            Issue.record("\(context): \(violation)", sourceLocation: sourceLocation)
+        }
+    }
+}
