@@ -74,6 +74,27 @@ extension Raft {
         return !entries.isEmpty
     }
 
+    /// Raft paper §5.3: the leader retries AppendEntries until the follower has the entries.
+    /// In replicate state everything up to `next - 1` was sent optimistically, so when a member
+    /// still behind answers a heartbeat, some of those appends may have been lost: without this,
+    /// an idle leader would never resend them, and a window full of lost appends would pause the
+    /// member for ever. An empty append at `next - 1` checks without adding to the window: the
+    /// member accepts it if the appends arrived (on an ordered link they come before it), and
+    /// rejects it otherwise, which makes the leader fall back to probing from the match.
+    mutating func sendLossProbe(to member: NodeID) {
+        var pr = progress[member]!
+        let prevIndex = pr.next - 1
+        guard let prevTerm = log.term(at: prevIndex) else {
+            // Compacted since: probing from the match leads to a snapshot.
+            pr.becomeProbe()
+            progress[member] = pr
+            sendAppend(to: member, evenIfEmpty: true)
+            return
+        }
+        send(to: member, .append(.init(prevIndex: prevIndex, prevTerm: prevTerm, entries: [], commit: log.committed)),
+             beforePersist: true)
+    }
+
     /// Sends appends until flow control or the end of the log stops it (pipelining).
     mutating func sendAppends(to member: NodeID) {
         var first = true
@@ -96,7 +117,13 @@ extension Raft {
             pr.probeSent = false
             pr.readRoundAcked = max(pr.readRoundAcked, response.readRound)
             progress[message.from] = pr
-            if pr.match < log.lastIndex { sendAppend(to: message.from, evenIfEmpty: false) }
+            if pr.match < log.lastIndex {
+                if pr.state == .replicate {
+                    sendLossProbe(to: message.from)
+                } else {
+                    sendAppend(to: message.from, evenIfEmpty: false)
+                }
+            }
             releaseConfirmedReads()
         case .readIndex(let request):
             guard progress[message.from] != nil else { return }
