@@ -166,12 +166,16 @@ extension Raft {
             pr.inflight.free(through: response.index)
         }
         progress[member] = pr
-        if maybeCommit() {
-            commitBroadcastNeeded = true
-        } else if wasPaused {
-            sendAppend(to: member, evenIfEmpty: false)
+        if maybeCommit() { commitBroadcastNeeded = true }
+        if !commitBroadcastNeeded {
+            // (With a broadcast pending, flushLeaderWork sends every member, this one included,
+            // its appends and the new commit index once; sending here too would duplicate it.)
+            // A member that was held back (probing, or a full window) was last sent an append
+            // that may carry an older commit index than ours: send one even if empty, or it
+            // learns the commit only at the next heartbeat.
+            if wasPaused { sendAppend(to: member, evenIfEmpty: true) }
+            sendAppends(to: member)
         }
-        sendAppends(to: member)
         if member == leadTransferee && pr.match == log.lastIndex {
             send(to: member, .timeoutNow, beforePersist: false)
         }
