@@ -121,7 +121,9 @@ extension Raft {
                 if pr.state == .replicate {
                     sendLossProbe(to: message.from)
                 } else {
-                    sendAppend(to: message.from, evenIfEmpty: false)
+                    // Even if empty: after a snapshot times out the probe starts past the end of
+                    // an idle log, and only a rejection of it leads back to the snapshot.
+                    sendAppend(to: message.from, evenIfEmpty: true)
                 }
             }
             releaseConfirmedReads()

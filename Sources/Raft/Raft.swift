@@ -293,6 +293,9 @@ public struct Raft: Sendable {
         precondition(readyInFlight == nil, "report between ready() and advance()")
         guard role == .leader, var pr = progress[member], case .snapshot = pr.state else { return }
         pr.becomeProbe()
+        // It does not hold the snapshot: probe from what it is known to hold (which leads back
+        // to a snapshot), not from after the snapshot as a timeout assumes.
+        pr.next = pr.match + 1
         progress[member] = pr
     }
 
