@@ -40,3 +40,9 @@ extension Message {
     var voteRequest: Message.VoteRequest? { if case .vote(let v) = body { v } else { nil } }
     var voteResponse: Message.VoteResponse? { if case .voteResponse(let v) = body { v } else { nil } }
 }
+
+extension Result where Success == Void {
+    /// The error, or nil on success (`Void` results are not `Equatable`).
+    var failure: Failure? { if case .failure(let error) = self { error } else { nil } }
+    var succeeded: Bool { failure == nil }
+}
