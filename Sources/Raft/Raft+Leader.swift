@@ -204,33 +204,40 @@ extension Raft {
         return true
     }
 
-    /// The highest index up to `quorum` that the centre rule lets commit. The rule in force at
-    /// an index is the one set by the last configuration entry at or before it, read from the
-    /// log, so every leader computes the same limit; the entry that switches the rule off is
-    /// itself governed by "off" and commits with a regional majority.
+    /// The highest index up to `quorum` to which the centre rule lets the commit index move.
+    /// The rule in force at an index is the one set by the last configuration entry at or
+    /// before it, read from the log, so every leader computes the same limit. The commit index
+    /// may move to `c` when the rule in force at `c` is off, or the centre holds `c` durably.
+    /// Because the log commits as a prefix, an entry that switches the rule off commits with a
+    /// regional majority and commits every entry before it, including entries that were still
+    /// waiting for the centre: that is what lets an operator move a region to `region`
+    /// durability while the centre is unreachable and writes (or a new leader's no-op) wait
+    /// for it. Checking each index against its own rule instead would leave the "off" entry
+    /// stuck behind them for ever.
     func centerRuleLimit(_ quorum: UInt64) -> UInt64 {
-        var config = membership
-        var segmentStart = log.applied + 1
+        // The configuration in force from each boundary on, oldest first.
+        var segments: [(start: UInt64, config: Membership)] = [(log.applied + 1, membership)]
         for boundary in log.configIndexes where boundary > log.applied && boundary <= quorum {
-            if let blocked = firstBlockedIndex(config, from: max(segmentStart, log.committed + 1), through: boundary - 1) {
-                return blocked - 1
-            }
+            var config = segments[segments.count - 1].config
             if let change = try? ConfigChange.decode(log.entry(at: boundary).data),
                case .success(let next) = config.applying(change) {
                 config = next
             }
-            segmentStart = boundary
+            segments.append((boundary, config))
         }
-        if let blocked = firstBlockedIndex(config, from: max(segmentStart, log.committed + 1), through: quorum) {
-            return blocked - 1
+        // Newest segment first: the highest allowed commit point wins.
+        var end = quorum
+        for segment in segments.reversed() {
+            let low = max(segment.start, log.committed + 1)
+            if low <= end {
+                guard segment.config.centerRuleActive, let center = segment.config.center else { return end }
+                let reach = min(end, matchOf(center))
+                if reach >= low { return reach }
+            }
+            if segment.start <= log.committed + 1 { break }
+            end = segment.start - 1
         }
-        return quorum
-    }
-
-    private func firstBlockedIndex(_ config: Membership, from: UInt64, through: UInt64) -> UInt64? {
-        guard from <= through, config.centerRuleActive, let center = config.center else { return nil }
-        let firstBlocked = max(from, matchOf(center) + 1)
-        return firstBlocked <= through ? firstBlocked : nil
+        return log.committed
     }
 
     /// Reads can be confirmed once this leader has committed an entry of its own term
