@@ -109,6 +109,14 @@ final class TestNetwork {
         return result
     }
 
+    /// Runs `body` on a live member's Raft value without letting its host process the result
+    /// (to stage inputs for `crashDuringReady` or to inspect a `Ready` by hand).
+    @discardableResult
+    func withoutProcessing<T>(_ id: NodeID, _ body: (inout Raft) -> T) -> T {
+        guard members[id]?.raft != nil else { preconditionFailure("member \(id) is down or unknown") }
+        return body(&members[id]!.raft!)
+    }
+
     @discardableResult
     func propose(_ id: NodeID, _ payloads: [[UInt8]]) -> Result<UInt64, Raft.ProposeError> {
         with(id) { $0.propose(payloads) }
