@@ -68,6 +68,29 @@ import Testing
         #expect(net.raft(1).commitIndex >= 2)
     }
 
+    @Test func inAJointConfigurationACandidateNeedsAMajorityOfBothHalves() {
+        let joint = Membership(voters: [1, 2, 4], outgoingVoters: [1, 2, 3])
+        var states: [NodeID: Raft.PersistentState] = [:]
+        for id: NodeID in [1, 2, 3, 4] {
+            var state = Fixture.log(terms: [1], voters: [], commit: 1)
+            state.membership = joint
+            states[id] = state
+        }
+        let net = TestNetwork(prepared: states, configure: Fixture.paperRaft)
+        // {1, 4} is a majority of C_new; of C_old only 1 votes.
+        net.isolate(2)
+        net.isolate(3)
+        net.campaign(1)
+        #expect(net.raft(4).vote == 1)
+        #expect(net.raft(1).role == .candidate)
+        // With 3 (C_old) voting too, it wins.
+        net.heal()
+        net.isolate(2)
+        net.campaign(1)
+        #expect(net.raft(1).role == .leader)
+        #expect(net.sentMessages { $0.from == 1 && $0.to == 3 && $0.voteRequest != nil }.count >= 1)
+    }
+
     @Test func removingAVoterShrinksTheQuorum() {
         let net = TestNetwork(voters: [1, 2, 3, 4, 5])
         net.elect(1)
