@@ -249,7 +249,8 @@ public struct Raft: Sendable {
 
     /// Asks for a linearizable read. The answer comes in a later `Ready`: a `ReadState` once
     /// leadership is confirmed by a quorum (the host serves the read when it has applied its
-    /// index), or the id in `failedReads`.
+    /// index), or the id in `failedReads`. A read a follower forwarded can get neither if a
+    /// message is lost or the leader changes meanwhile: the host times such reads out.
     public mutating func readIndex(_ id: ReadRequestID) {
         precondition(readyInFlight == nil, "readIndex between ready() and advance()")
         switch role {
