@@ -64,6 +64,23 @@ public struct Membership: Sendable, Equatable {
         return nil
     }
 
+    /// The set and member that break an invariant of `invariantViolation()`, for decoding
+    /// errors: a member in two sets that exclude each other, a `learnersNext` member outside
+    /// the outgoing voters, or the reserved id 0.
+    func firstInvariantBreak() -> (field: String, id: NodeID)? {
+        guard invariantViolation() != nil else { return nil }
+        if let id = voters.union(outgoingVoters).intersection(learners).min() { return ("membership.learners", id) }
+        if let id = learnersNext.subtracting(outgoingVoters).union(learnersNext.intersection(voters)).min() {
+            return ("membership.learnersNext", id)
+        }
+        for (field, set) in [("membership.voters", voters), ("membership.outgoingVoters", outgoingVoters),
+                             ("membership.learners", learners), ("membership.learnersNext", learnersNext)] where set.contains(0) {
+            return (field, 0)
+        }
+        // Unreachable for today's invariants; a decoder must not trap if one is added.
+        return ("membership", 0)
+    }
+
     /// The highest index that a quorum of voters has reached, given each member's index.
     /// In a joint configuration it is the smaller of the two halves' values.
     public func quorumIndex(_ indexOf: (NodeID) -> UInt64) -> UInt64 {

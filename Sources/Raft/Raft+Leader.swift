@@ -74,6 +74,27 @@ extension Raft {
         return !entries.isEmpty
     }
 
+    /// Raft paper §5.3: the leader retries AppendEntries until the follower has the entries.
+    /// In replicate state everything up to `next - 1` was sent optimistically, so when a member
+    /// still behind answers a heartbeat, some of those appends may have been lost: without this,
+    /// an idle leader would never resend them, and a window full of lost appends would pause the
+    /// member for ever. An empty append at `next - 1` checks without adding to the window: the
+    /// member accepts it if the appends arrived (on an ordered link they come before it), and
+    /// rejects it otherwise, which makes the leader fall back to probing from the match.
+    mutating func sendLossProbe(to member: NodeID) {
+        var pr = progress[member]!
+        let prevIndex = pr.next - 1
+        guard let prevTerm = log.term(at: prevIndex) else {
+            // Compacted since: probing from the match leads to a snapshot.
+            pr.becomeProbe()
+            progress[member] = pr
+            sendAppend(to: member, evenIfEmpty: true)
+            return
+        }
+        send(to: member, .append(.init(prevIndex: prevIndex, prevTerm: prevTerm, entries: [], commit: log.committed)),
+             beforePersist: true)
+    }
+
     /// Sends appends until flow control or the end of the log stops it (pipelining).
     mutating func sendAppends(to member: NodeID) {
         var first = true
@@ -82,7 +103,6 @@ extension Raft {
             if progress[member]?.state != .replicate { break }
         }
     }
-
 
     mutating func stepLeader(_ message: Message) {
         switch message.body {
@@ -100,15 +120,17 @@ extension Raft {
                 // tail at restart. Resume from what it still has (only delays commitment).
                 pr.match = min(response.lastIndex, log.lastIndex)
                 pr.becomeProbe()
-            } else if pr.state == .replicate && pr.inflight.isFull {
-                // The window filled up and no acknowledgement freed it: they were lost. Probe
-                // again from the known match instead of waiting forever.
-                pr.becomeProbe()
             }
             progress[message.from] = pr
-            // An append even without entries: if the last one was lost, the follower's
-            // rejection of this one sends the leader back to where the follower really is.
-            if pr.match < log.lastIndex { sendAppend(to: message.from, evenIfEmpty: true) }
+            if pr.match < log.lastIndex {
+                if pr.state == .replicate {
+                    sendLossProbe(to: message.from)
+                } else {
+                    // Even if empty: after a snapshot times out the probe starts past the end of
+                    // an idle log, and only a rejection of it leads back to the snapshot.
+                    sendAppend(to: message.from, evenIfEmpty: true)
+                }
+            }
             releaseConfirmedReads()
         case .readIndex(let request):
             guard progress[message.from] != nil else { return }
@@ -164,12 +186,16 @@ extension Raft {
             pr.inflight.free(through: response.index)
         }
         progress[member] = pr
-        if maybeCommit() {
-            commitBroadcastNeeded = true
-        } else if wasPaused {
-            sendAppend(to: member, evenIfEmpty: false)
+        if maybeCommit() { commitBroadcastNeeded = true }
+        if !commitBroadcastNeeded {
+            // (With a broadcast pending, flushLeaderWork sends every member, this one included,
+            // its appends and the new commit index once; sending here too would duplicate it.)
+            // A member that was held back (probing, or a full window) was last sent an append
+            // that may carry an older commit index than ours: send one even if empty, or it
+            // learns the commit only at the next heartbeat.
+            if wasPaused { sendAppend(to: member, evenIfEmpty: true) }
+            sendAppends(to: member)
         }
-        sendAppends(to: member)
         if member == leadTransferee && pr.match == log.lastIndex {
             send(to: member, .timeoutNow, beforePersist: false)
         }
@@ -196,33 +222,40 @@ extension Raft {
         return true
     }
 
-    /// The highest index up to `quorum` that the centre rule lets commit. The rule in force at
-    /// an index is the one set by the last configuration entry at or before it, read from the
-    /// log, so every leader computes the same limit; the entry that switches the rule off is
-    /// itself governed by "off" and commits with a regional majority.
+    /// The highest index up to `quorum` to which the centre rule lets the commit index move.
+    /// The rule in force at an index is the one set by the last configuration entry at or
+    /// before it, read from the log, so every leader computes the same limit. The commit index
+    /// may move to `c` when the rule in force at `c` is off, or the centre holds `c` durably.
+    /// Because the log commits as a prefix, an entry that switches the rule off commits with a
+    /// regional majority and commits every entry before it, including entries that were still
+    /// waiting for the centre: that is what lets an operator move a region to `region`
+    /// durability while the centre is unreachable and writes (or a new leader's no-op) wait
+    /// for it. Checking each index against its own rule instead would leave the "off" entry
+    /// stuck behind them for ever.
     func centerRuleLimit(_ quorum: UInt64) -> UInt64 {
-        var config = membership
-        var segmentStart = log.applied + 1
+        // The configuration in force from each boundary on, oldest first.
+        var segments: [(start: UInt64, config: Membership)] = [(log.applied + 1, membership)]
         for boundary in log.configIndexes where boundary > log.applied && boundary <= quorum {
-            if let blocked = firstBlockedIndex(config, from: max(segmentStart, log.committed + 1), through: boundary - 1) {
-                return blocked - 1
-            }
+            var config = segments[segments.count - 1].config
             if let change = try? ConfigChange.decode(log.entry(at: boundary).data),
                case .success(let next) = config.applying(change) {
                 config = next
             }
-            segmentStart = boundary
+            segments.append((boundary, config))
         }
-        if let blocked = firstBlockedIndex(config, from: max(segmentStart, log.committed + 1), through: quorum) {
-            return blocked - 1
+        // Newest segment first: the highest allowed commit point wins.
+        var end = quorum
+        for segment in segments.reversed() {
+            let low = max(segment.start, log.committed + 1)
+            if low <= end {
+                guard segment.config.centerRuleActive, let center = segment.config.center else { return end }
+                let reach = min(end, matchOf(center))
+                if reach >= low { return reach }
+            }
+            if segment.start <= log.committed + 1 { break }
+            end = segment.start - 1
         }
-        return quorum
-    }
-
-    private func firstBlockedIndex(_ config: Membership, from: UInt64, through: UInt64) -> UInt64? {
-        guard from <= through, config.centerRuleActive, let center = config.center else { return nil }
-        let firstBlocked = max(from, matchOf(center) + 1)
-        return firstBlocked <= through ? firstBlocked : nil
+        return log.committed
     }
 
     /// Reads can be confirmed once this leader has committed an entry of its own term

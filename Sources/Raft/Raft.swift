@@ -251,7 +251,8 @@ public struct Raft: Sendable {
 
     /// Asks for a linearizable read. The answer comes in a later `Ready`: a `ReadState` once
     /// leadership is confirmed by a quorum (the host serves the read when it has applied its
-    /// index), or the id in `failedReads`.
+    /// index), or the id in `failedReads`. A read a follower forwarded can get neither if a
+    /// message is lost or the leader changes meanwhile: the host times such reads out.
     public mutating func readIndex(_ id: ReadRequestID) {
         precondition(readyInFlight == nil, "readIndex between ready() and advance()")
         switch role {
@@ -295,6 +296,9 @@ public struct Raft: Sendable {
         precondition(readyInFlight == nil, "report between ready() and advance()")
         guard role == .leader, var pr = progress[member], case .snapshot = pr.state else { return }
         pr.becomeProbe()
+        // It does not hold the snapshot: probe from what it is known to hold (which leads back
+        // to a snapshot), not from after the snapshot as a timeout assumes.
+        pr.next = pr.match + 1
         progress[member] = pr
     }
 

@@ -26,8 +26,9 @@ public struct RaftConfig: Sendable {
     public var uncommittedBytesMax: Int
     /// Bytes of committed entries handed out for applying in one `Ready`.
     public var applyBytesMaxPerReady: Int
-    /// Heartbeat intervals a follower may stay in snapshot state without the snapshot being
-    /// acknowledged before the leader gives up on it and probes again.
+    /// Ticks a follower may stay in snapshot state without the snapshot being acknowledged
+    /// before the leader gives up on it and probes again (a lost header or acknowledgement
+    /// costs at most this long).
     public var snapshotTimeoutTicks: Int
     /// Seed of the generator that randomises election timeouts. The only randomness in Raft.
     public var randomSeed: UInt64

@@ -72,9 +72,13 @@ extension Membership {
         }
         let center = try reader.readUInt64()
         let rule = try reader.readBool(field: "membership.centerRule")
-        return Membership(
+        let membership = Membership(
             voters: sets[0], outgoingVoters: sets[1], learners: sets[2], learnersNext: sets[3],
             center: center == 0 ? nil : center, centerRule: rule)
+        // A follower persists the configuration of a snapshot header as it is, and
+        // Raft.init(config:state:) traps on an invalid one at the next restart: refuse it here.
+        if let (field, id) = membership.firstInvariantBreak() { throw .invalidTag(field: field, value: id) }
+        return membership
     }
 }
 
