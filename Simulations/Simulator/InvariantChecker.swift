@@ -140,12 +140,21 @@ final class InvariantChecker: NodeCoreObserver {
         }
     }
 
-    /// With the centre rule in force at `index`, the centre must hold the entry durably before
-    /// any client hears that it is written.
+    /// With the centre rule in force when a write is acknowledged (at the acknowledging node's
+    /// commit index: an entry that switches the rule off commits with a regional majority, and
+    /// the writes it commits along with it are acknowledged under region durability), the
+    /// centre must hold the entry durably before any client hears that it is written.
     private func checkCenterRule(group: GroupID, index: UInt64, term: UInt64, acknowledgedBy node: NodeID) {
         var membership = simulation.descriptor(group).initialMembership
         for config in configEntries[group] ?? [] where config.index <= index {
             if case .success(let next) = membership.applying(config.change) { membership = next }
+        }
+        if let raft = simulation.nodes[node]?.core?.raft(of: group), raft.commitIndex > index {
+            for entry in raft.entries(from: index + 1, through: raft.commitIndex) where entry.kind == .configChange {
+                if let change = try? ConfigChange.decode(entry.data), case .success(let next) = membership.applying(change) {
+                    membership = next
+                }
+            }
         }
         guard membership.centerRuleActive, let center = membership.center else { return }
         if centerLog[group]?[index] == term || (centerSnapshot[group] ?? 0) >= index { return }

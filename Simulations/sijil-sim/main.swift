@@ -37,7 +37,7 @@ struct SijilSim: ParsableCommand {
     @Flag(name: .long, help: "Only print failures and the summary, not one line per seed.")
     var quiet = false
 
-    @Option(name: .long, help: "Switch on a deliberate Raft defect to show the checkers catch it: commit-old-term.")
+    @Option(name: .long, help: "Switch on a deliberate Raft defect to show the checkers catch it: commit-old-term or vote-ignoring-logs.")
     var broken: String?
 
     @Option(name: .long, help: "Worker processes (default: one per core; 0 runs in this process).")
@@ -158,8 +158,11 @@ struct Setup {
             replayExtra += " --shape \(shape)"
         }
         if let broken {
-            guard broken == "commit-old-term" else { throw ValidationError("unknown defect \(broken)") }
-            raftFaults.commitsOldTermEntriesByCounting = true
+            switch broken {
+            case "commit-old-term": raftFaults.commitsOldTermEntriesByCounting = true
+            case "vote-ignoring-logs": raftFaults.grantsVotesIgnoringLogs = true
+            default: throw ValidationError("unknown defect \(broken)")
+            }
             replayExtra += " --broken \(broken)"
         }
         if noFaults { replayExtra += " --no-faults" }

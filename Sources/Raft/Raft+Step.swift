@@ -63,7 +63,7 @@ extension Raft {
             || (vote == 0 && leader == 0)
             || (request.preVote && message.term > term)
         let grant = canVote
-            && log.isUpToDate(lastIndex: request.lastIndex, lastTerm: request.lastTerm)
+            && (log.isUpToDate(lastIndex: request.lastIndex, lastTerm: request.lastTerm) || config.faults.grantsVotesIgnoringLogs)
             && voteFloorAllows(lastIndex: request.lastIndex, lastTerm: request.lastTerm)
         if grant {
             // A granted pre-vote answers in the candidate's future term; a real vote in ours

@@ -84,13 +84,17 @@ public struct RaftFaults: Sendable, Equatable {
     /// Commit an older term's entry as soon as a majority holds it: the Figure 8 bug of the
     /// Raft paper (§5.4.2).
     public var commitsOldTermEntriesByCounting = false
+    /// Grant votes without checking that the candidate's log is at least as up to date
+    /// (Raft paper §5.4.1): a leader may then lack committed entries.
+    public var grantsVotesIgnoringLogs = false
 
-    public init(commitsOldTermEntriesByCounting: Bool = false) {
+    public init(commitsOldTermEntriesByCounting: Bool = false, grantsVotesIgnoringLogs: Bool = false) {
         self.commitsOldTermEntriesByCounting = commitsOldTermEntriesByCounting
+        self.grantsVotesIgnoringLogs = grantsVotesIgnoringLogs
     }
 
     /// True when any defect is switched on.
-    public var any: Bool { commitsOldTermEntriesByCounting }
+    public var any: Bool { commitsOldTermEntriesByCounting || grantsVotesIgnoringLogs }
 }
 
 /// A small, fast, seeded generator (SplitMix64). Raft draws election timeouts from it so that a
