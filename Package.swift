@@ -40,6 +40,7 @@ let package = Package(
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Simulations/sijil-sim"),
         .testTarget(name: "RaftTests", dependencies: ["Raft"]),
+        .testTarget(name: "NodeCoreTests", dependencies: ["NodeCore", "Raft", "Registry"]),
         .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry", .product(name: "Crypto", package: "swift-crypto")],
