@@ -19,6 +19,9 @@ struct SijilSim: ParsableCommand {
     @Option(name: .long, help: "Force a cluster shape (one-region or two-regions) instead of drawing it from the seed.")
     var shape: String?
 
+    @Option(name: .long, help: "What the clients do: registry (civil-status acts, the default) or kv (a keyed register per key).")
+    var workload: String = Workload.registry.rawValue
+
     @Flag(name: .long, help: "Run without faults.")
     var noFaults = false
 
@@ -37,6 +40,7 @@ struct SijilSim: ParsableCommand {
             guard let parsed = ClusterShape(rawValue: shape) else { throw ValidationError("unknown shape \(shape)") }
             forcedShape = parsed
         }
+        guard let chosenWorkload = Workload(rawValue: workload) else { throw ValidationError("unknown workload \(workload)") }
         var raftFaults = RaftFaults()
         if let broken {
             guard broken == "commit-old-term" else { throw ValidationError("unknown defect \(broken)") }
@@ -47,12 +51,13 @@ struct SijilSim: ParsableCommand {
         var totals = FaultCounts()
         var extra = ""
         if let shape { extra += " --shape \(shape)" }
+        if chosenWorkload != .registry { extra += " --workload \(workload)" }
         if noFaults { extra += " --no-faults" }
         if let broken { extra += " --broken \(broken)" }
         let clock = ContinuousClock()
         let started = clock.now
         for seed in seedStart..<(seedStart + seeds) {
-            let options = SimulationOptions(seed: seed, shape: forcedShape, faults: !noFaults, raftFaults: raftFaults, trace: trace)
+            let options = SimulationOptions(seed: seed, shape: forcedShape, workload: chosenWorkload, faults: !noFaults, raftFaults: raftFaults, trace: trace)
             let result = Simulation(options: options).run()
             totals.add(result.faults)
             if trace { result.trace.forEach { print($0) } }
@@ -60,7 +65,7 @@ struct SijilSim: ParsableCommand {
             if result.passed {
                 passed += 1
                 if !quiet {
-                    print("seed \(seed) \(result.shape.rawValue) digest \(digest) events \(result.events) writes \(result.writesAcknowledged) reads \(result.readsAnswered) ok")
+                    print("seed \(seed) \(result.shape.rawValue) digest \(digest) events \(result.events) writes \(result.writesAcknowledged) reads \(result.readsAnswered)\(result.workloadSummary.isEmpty ? "" : " (\(result.workloadSummary))") ok")
                 }
             } else {
                 failed += 1
