@@ -136,8 +136,12 @@ public final class NodeCore {
             }
             do {
                 let reader = GroupStateReader(reader: disk, group: group.id, generation: group.generation)
-                if let refusal = try group.machine.precheck(command, state: reader) {
-                    respond(reply, .refused(outcome: refusal))
+                if try group.machine.precheck(command, state: reader) != nil {
+                    // A refusal is a read of the state, and this leader's applied state may
+                    // miss writes its predecessor acknowledged (it is new and has not yet
+                    // committed in its term, or it was deposed without knowing). The refusal
+                    // is answered only once a ReadIndex round confirms a state that holds them.
+                    confirmRefusal(command, group: group, reply: reply, deadline: deadline)
                     return
                 }
             } catch {
@@ -168,6 +172,30 @@ public final class NodeCore {
             case .failure(.notVoter(let id)): respond(reply, .failed(.invalidChange("member \(id) is not a voter")))
             }
         }
+    }
+
+    private func confirmRefusal(_ command: [UInt8], group: GroupHost, reply: ReplyTarget, deadline: UInt64) {
+        let id = nextReadID
+        nextReadID += 1
+        group.readsAwaitingIndex[id] = GroupHost.PendingQuery(query: command, reply: reply, deadline: deadline, isRefusedCommand: true)
+        group.raft.readIndex(id)
+    }
+
+    /// Prechecks a refused command again on a state confirmed by a ReadIndex round: the
+    /// refusal is answered if it stands, otherwise the command is proposed in the next turn.
+    func recheck(_ command: [UInt8], group: GroupHost, reply: ReplyTarget, deadline: UInt64) {
+        do {
+            let reader = GroupStateReader(reader: disk, group: group.id, generation: group.generation)
+            if let refusal = try group.machine.precheck(command, state: reader) {
+                respond(reply, .refused(outcome: refusal))
+                return
+            }
+        } catch {
+            respond(reply, .failed(.storage("\(error)")))
+            return
+        }
+        group.queuedCommands.append((command, reply, deadline))
+        group.queuedBytes += command.count
     }
 
     private func forwardWrite(_ command: [UInt8], group: GroupHost, reply: ReplyTarget, deadline: UInt64) {

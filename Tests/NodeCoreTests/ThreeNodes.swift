@@ -1,0 +1,100 @@
+import NodeCore
+import Raft
+import Registry
+
+/// Frames sent between test nodes, delivered only when the test says so.
+final class Mailbox {
+    var frames: [(from: NodeID, to: NodeID, frame: [UInt8])] = []
+}
+
+/// A network driver that posts into a `Mailbox`.
+final class MailboxNetwork: NetworkDriver {
+    let node: NodeID
+    let mailbox: Mailbox
+    init(node: NodeID, mailbox: Mailbox) {
+        self.node = node
+        self.mailbox = mailbox
+    }
+    func send(to node: UInt64, frame: [UInt8]) { mailbox.frames.append((self.node, node, frame)) }
+}
+
+/// Three `NodeCore`s hosting one registry group (voters 1, 2, 3), with every frame delivered
+/// one at a time in send order, so a test can stop the cluster at an exact point.
+final class ThreeNodes {
+    static let group: GroupID = 1
+    /// Steps allowed for the cluster to reach a state a test waits for; one election and a
+    /// few round trips take well under a hundred.
+    static let stepsMax = 2_000
+
+    let mailbox = Mailbox()
+    var cores: [NodeID: NodeCore] = [:]
+    var answers: [ClientTicket: ClientResult] = [:]
+    /// Frames for which this returns true are dropped instead of delivered.
+    var drop: (_ from: NodeID, _ to: NodeID, _ description: String) -> Bool = { _, _, _ in false }
+    /// Sees every frame delivered (to keep a copy and deliver it again: a duplicate).
+    var tap: (_ from: NodeID, _ to: NodeID, _ frame: [UInt8]) -> Void = { _, _, _ in }
+    private var nextTicket: ClientTicket = 1
+    private var nowMs: UInt64 = 1_767_225_600_000
+
+    init() throws {
+        let membership = Membership(voters: [1, 2, 3])
+        for id: NodeID in [1, 2, 3] {
+            let core = try NodeCore(options: NodeCoreOptions(nodeID: id, randomSeed: 7 &* id), disk: MemoryDisk(),
+                                    network: MailboxNetwork(node: id, mailbox: mailbox), machines: { _ in RegistryMachine() })
+            try core.createGroup(GroupDescriptor(id: Self.group, region: "RSK", machine: RegistryMachine.machineName, initialMembership: membership))
+            cores[id] = core
+        }
+    }
+
+    func raft(_ id: NodeID) -> Raft { cores[id]!.raft(of: Self.group)! }
+
+    /// Runs a turn on every node with work, then delivers the oldest frame. False when nothing
+    /// was left to do.
+    @discardableResult
+    func step() throws -> Bool {
+        var worked = false
+        for id in cores.keys.sorted() where cores[id]!.hasWork {
+            for response in try cores[id]!.runTurn() { answers[response.ticket] = response.result }
+            worked = true
+        }
+        guard !mailbox.frames.isEmpty else { return worked }
+        let (from, to, frame) = mailbox.frames.removeFirst()
+        if !drop(from, to, NodeCore.describe(frame: frame)) {
+            tap(from, to, frame)
+            cores[to]!.receive(from: from, frame: frame)
+        }
+        return true
+    }
+
+    /// Steps until `done` holds.
+    func run(until done: () -> Bool) throws {
+        for _ in 0..<Self.stepsMax {
+            if done() { return }
+            try step()
+        }
+        precondition(done(), "the cluster did not reach the awaited state in \(Self.stepsMax) steps")
+    }
+
+    /// Ticks node 1 alone (the others never time out) until it leads and has committed.
+    func electNodeOne() throws {
+        for _ in 0..<Self.stepsMax where !(raft(1).role == .leader && raft(1).commitIndex == raft(1).lastIndex) {
+            nowMs += 100
+            cores[1]!.tick(nowMs: nowMs)
+            while try step() {}
+        }
+        precondition(raft(1).role == .leader, "node 1 did not become leader")
+    }
+
+    /// Advances node `id`'s clock by one tick.
+    func tick(_ id: NodeID) {
+        nowMs += 100
+        cores[id]!.tick(nowMs: nowMs)
+    }
+
+    func submit(_ request: ClientRequest, to node: NodeID) -> ClientTicket {
+        let ticket = nextTicket
+        nextTicket += 1
+        cores[node]!.submit(ticket, request, nowMs: nowMs)
+        return ticket
+    }
+}
