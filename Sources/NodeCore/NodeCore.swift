@@ -25,6 +25,8 @@ public final class NodeCore {
     /// Writes forwarded to a leader, awaiting its reply.
     var forwards: [UInt64: (ticket: ClientTicket, leader: NodeID, deadline: UInt64)] = [:]
     var nextForwardID: UInt64 = 1
+    /// Forwards received from other nodes, so a duplicated frame is not handled twice.
+    var recentForwards = RecentForwards()
     var nextReadID: ReadRequestID = 1
     var nextStreamID: UInt64 = 1
     /// Snapshot staging writes received since the last turn; persisted (synced) by it.
@@ -88,6 +90,7 @@ public final class NodeCore {
             tickSnapshots(group)
             if options.isCenter { handLeadershipToRegion(group) }
         }
+        if ticks > options.forwardMemoryTicks { recentForwards.forget(before: ticks - options.forwardMemoryTicks) }
         let expired = forwards.filter { $0.value.deadline <= ticks }.keys.sorted()
         for forwardID in expired {
             respond(.local(forwards.removeValue(forKey: forwardID)!.ticket), .failed(.timedOut(outcomeUnknown: true)))
