@@ -24,7 +24,10 @@ public final class NodeCore {
     var responses: [ClientResponse] = []
     /// Writes forwarded to a leader, awaiting its reply.
     var forwards: [UInt64: (ticket: ClientTicket, leader: NodeID, deadline: UInt64)] = [:]
-    var nextForwardID: UInt64 = 1
+    /// Forward ids start at a number drawn from the seed (high 32 bits), so a restarted node
+    /// does not reuse the ids of its previous life: a late reply to one of those forwards
+    /// would otherwise be taken for the answer to a new one.
+    var nextForwardID: UInt64
     /// Forwards received from other nodes, so a duplicated frame is not handled twice.
     var recentForwards = RecentForwards()
     var nextReadID: ReadRequestID = 1
@@ -48,6 +51,8 @@ public final class NodeCore {
         self.network = network
         self.observer = observer
         self.machineFactory = machines
+        var seeds = SplitMix64(seed: options.randomSeed ^ 0x666F_7277_6172_6473)
+        self.nextForwardID = seeds.next() & 0xFFFF_FFFF_0000_0000 | 1
         try loadGroups()
     }
 
@@ -217,7 +222,7 @@ public final class NodeCore {
             return
         }
         let forwardID = nextForwardID
-        nextForwardID += 1
+        nextForwardID &+= 1
         forwards[forwardID] = (ticket, leader, deadline)
         outbox[leader, default: []].append(.forward(group.id, forwardID: forwardID, command: command))
     }

@@ -35,7 +35,10 @@ public struct NodeCoreOptions: Sendable {
     public var snapshotWindowChunks: Int
     /// A stream without progress for this long is abandoned and the leader probes again.
     public var snapshotStreamTimeoutTicks: Int
-    /// Seed for Raft's election-timeout randomness; each group derives its own from it.
+    /// Seed for Raft's election-timeout randomness (each group derives its own from it) and for
+    /// the numbering of forwarded writes. Draw a new one at every start of the node: a node
+    /// restarted with the seed of its previous life could take a late reply meant for that life
+    /// as the answer to a new request.
     public var randomSeed: UInt64
     /// Deliberate Raft defects, only for proving the simulator's checkers.
     public var raftFaults: RaftFaults

@@ -28,6 +28,7 @@ final class ThreeNodes {
 
     let mailbox = Mailbox()
     var cores: [NodeID: NodeCore] = [:]
+    var disks: [NodeID: MemoryDisk] = [:]
     var answers: [ClientTicket: ClientResult] = [:]
     /// Frames for which this returns true are dropped instead of delivered.
     var drop: (_ from: NodeID, _ to: NodeID, _ description: String) -> Bool = { _, _, _ in false }
@@ -39,11 +40,22 @@ final class ThreeNodes {
     init() throws {
         let membership = Membership(voters: [1, 2, 3])
         for id: NodeID in [1, 2, 3] {
-            let core = try NodeCore(options: NodeCoreOptions(nodeID: id, randomSeed: 7 &* id), disk: MemoryDisk(),
-                                    network: MailboxNetwork(node: id, mailbox: mailbox), machines: { _ in RegistryMachine() })
+            disks[id] = MemoryDisk()
+            let core = try open(id, seed: 7 &* id)
             try core.createGroup(GroupDescriptor(id: Self.group, region: "RSK", machine: RegistryMachine.machineName, initialMembership: membership))
             cores[id] = core
         }
+    }
+
+    private func open(_ id: NodeID, seed: UInt64) throws -> NodeCore {
+        try NodeCore(options: NodeCoreOptions(nodeID: id, randomSeed: seed), disk: disks[id]!,
+                     network: MailboxNetwork(node: id, mailbox: mailbox), machines: { _ in RegistryMachine() })
+    }
+
+    /// Stops node `id` and opens it again on its disk, with a fresh seed as a real node draws
+    /// one at every start. Its answers not yet given are lost with it.
+    func restart(_ id: NodeID, seed: UInt64) throws {
+        cores[id] = try open(id, seed: seed)
     }
 
     func raft(_ id: NodeID) -> Raft { cores[id]!.raft(of: Self.group)! }
