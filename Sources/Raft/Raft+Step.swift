@@ -92,6 +92,13 @@ extension Raft {
             leader = message.from
             log.commit(to: min(heartbeat.commit, log.lastIndex))
             send(to: message.from, .heartbeatResponse(.init(readRound: heartbeat.readRound)), beforePersist: false)
+            if heartbeat.commit > log.lastIndex {
+                // The leader sends at most what it believes we hold, so we lost entries we had
+                // acknowledged (a damaged tail dropped at restart). Say where our log ends, as a
+                // rejected append would, or an idle leader never sends them again.
+                send(to: message.from, .appendResponse(.init(
+                    index: heartbeat.commit, reject: true, hintIndex: log.lastIndex, hintTerm: log.lastTerm)), beforePersist: false)
+            }
         case .snapshot(let meta):
             electionElapsed = 0
             leader = message.from
