@@ -189,12 +189,13 @@ extension Simulation {
             if let existing = registryHistory.probes[group.id] {
                 operation = existing
             } else {
+                // A generated birth, made valid whatever the generator drew, numbered in the
+                // group's first office, under the probe's own request id.
                 guard case .write(var request, _) = workload!.birth(group: group.id, client: 0, now: wallClock) else { continue }
                 request.requestID = RegistryWorkload.probeRequestID(group: group.id, round: 1)
                 if case .registerBirth(var birth) = request.operation {
                     birth.office = workload!.offices[group.id]![0]
-                    birth.child.givenName.latin = "Anir"
-                    birth.child.givenName.arabic = "أنير"
+                    birth.child.givenName = Name(arabic: "أنير", latin: "Anir", tifinagh: "ⴰⵏⵉⵔ")
                     birth.birthDate = DualDate(gregorian: wallClock.date)
                     birth.declaratoryJudgment = nil
                     request.operation = .registerBirth(birth)

@@ -39,7 +39,7 @@ final class SingleNode {
             core.tick(nowMs: nowMs)
             _ = try core.runTurn()
         }
-        precondition(raft.role == .leader, "a one-member group did not elect itself in \(Self.stepsMax) ticks")
+        guard raft.role == .leader else { throw HarnessError.notReached("a one-member group leading after \(Self.stepsMax) ticks") }
         // Commit the leader's first entry so the applied state is current.
         for _ in 0..<Self.stepsMax where raft.commitIndex < raft.lastIndex || core.hasWork { _ = try core.runTurn() }
     }
@@ -54,7 +54,7 @@ final class SingleNode {
             nowMs += 100
             core.tick(nowMs: nowMs)
         }
-        preconditionFailure("request \(ticket) not answered in \(Self.stepsMax) steps")
+        throw HarnessError.notReached("an answer to request \(ticket) in \(Self.stepsMax) steps")
     }
 
     func write(_ command: RegistryCommand) throws -> ClientResult {
@@ -69,6 +69,11 @@ final class SingleNode {
     func statePairs() throws -> [(key: [UInt8], value: [UInt8])] {
         try core.stateReader(for: Self.group)!.scan(from: StateKeys.start, to: StateKeys.end, limit: Int.max)
     }
+}
+
+/// A test harness gave up waiting: the test fails with what it waited for.
+enum HarnessError: Error {
+    case notReached(String)
 }
 
 extension ClientResult {

@@ -84,7 +84,7 @@ final class ThreeNodes {
             if done() { return }
             try step()
         }
-        precondition(done(), "the cluster did not reach the awaited state in \(Self.stepsMax) steps")
+        guard done() else { throw HarnessError.notReached("the awaited state in \(Self.stepsMax) steps") }
     }
 
     /// Ticks node 1 alone (the others never time out) until it leads and has committed.
@@ -94,7 +94,7 @@ final class ThreeNodes {
             cores[1]!.tick(nowMs: nowMs)
             while try step() {}
         }
-        precondition(raft(1).role == .leader, "node 1 did not become leader")
+        guard raft(1).role == .leader else { throw HarnessError.notReached("node 1 leading") }
     }
 
     /// Advances node `id`'s clock by one tick.
