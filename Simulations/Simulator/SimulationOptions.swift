@@ -41,6 +41,7 @@ public struct SimulationOptions: Sendable {
     public var seed: UInt64
     /// Nil: drawn from the seed.
     public var shape: ClusterShape?
+    /// What the clients do (the registry workload by default).
     public var workload: Workload
     /// Message loss, duplication, delay and reordering; partitions; crashes; corruption;
     /// membership changes, transfers and centre-rule switches. All on by default.
