@@ -34,10 +34,16 @@ final class ThreeNodes {
     var drop: (_ from: NodeID, _ to: NodeID, _ description: String) -> Bool = { _, _, _ in false }
     /// Sees every frame delivered (to keep a copy and deliver it again: a duplicate).
     var tap: (_ from: NodeID, _ to: NodeID, _ frame: [UInt8]) -> Void = { _, _, _ in }
+    /// Frames for which this returns true are set aside in `held` for the test to deliver.
+    var hold: (_ from: NodeID, _ to: NodeID, _ description: String) -> Bool = { _, _, _ in false }
+    var held: [(from: NodeID, to: NodeID, frame: [UInt8])] = []
+    private let configure: (inout NodeCoreOptions) -> Void
     private var nextTicket: ClientTicket = 1
     private var nowMs: UInt64 = 1_767_225_600_000
 
-    init() throws {
+    /// Three nodes whose options `configure` may change (compaction, snapshot chunks).
+    init(configure: @escaping (inout NodeCoreOptions) -> Void = { _ in }) throws {
+        self.configure = configure
         let membership = Membership(voters: [1, 2, 3])
         for id: NodeID in [1, 2, 3] {
             disks[id] = MemoryDisk()
@@ -48,8 +54,10 @@ final class ThreeNodes {
     }
 
     private func open(_ id: NodeID, seed: UInt64) throws -> NodeCore {
-        try NodeCore(options: NodeCoreOptions(nodeID: id, randomSeed: seed), disk: disks[id]!,
-                     network: MailboxNetwork(node: id, mailbox: mailbox), machines: { _ in RegistryMachine() })
+        var options = NodeCoreOptions(nodeID: id, randomSeed: seed)
+        configure(&options)
+        return try NodeCore(options: options, disk: disks[id]!,
+                            network: MailboxNetwork(node: id, mailbox: mailbox), machines: { _ in RegistryMachine() })
     }
 
     /// Stops node `id` and opens it again on its disk, with a fresh seed as a real node draws
@@ -71,7 +79,10 @@ final class ThreeNodes {
         }
         guard !mailbox.frames.isEmpty else { return worked }
         let (from, to, frame) = mailbox.frames.removeFirst()
-        if !drop(from, to, NodeCore.describe(frame: frame)) {
+        let description = NodeCore.describe(frame: frame)
+        if hold(from, to, description) {
+            held.append((from, to, frame))
+        } else if !drop(from, to, description) {
             tap(from, to, frame)
             cores[to]!.receive(from: from, frame: frame)
         }
