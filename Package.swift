@@ -57,6 +57,7 @@ let package = Package(
             path: "Simulations/sijil-sim"),
         .testTarget(name: "RaftTests", dependencies: ["Raft"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Raft"]),
+        .testTarget(name: "NodeCoreTests", dependencies: ["NodeCore", "Raft", "Registry"]),
         .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry", .product(name: "Crypto", package: "swift-crypto")],

@@ -100,6 +100,7 @@ extension Simulation {
     }
 
     func deliverResponse(_ response: ClientResponse) {
+        if options.workload == .registry { return registryResponse(response) }
         if let group = probes.first(where: { $0.value == response.ticket })?.key {
             record("probe g\(group): \(response.result)", mixing: [9, group])
             if case .applied = response.result {

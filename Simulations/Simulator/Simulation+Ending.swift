@@ -52,6 +52,7 @@ extension Simulation {
     }
 
     private func sendProbes() {
+        if options.workload == .registry { return sendRegistryProbes() }
         for group in groups where !probeAcknowledged.contains(group.id) && probes[group.id] == nil {
             let hosts = nodeOrder.filter { nodes[$0]!.core?.raft(of: group.id) != nil }
             guard !hosts.isEmpty else { continue }
@@ -118,7 +119,7 @@ extension Simulation {
                     reference = state
                     referenceNode = member
                 }
-                for write in history.acknowledgedWrites where write.group == group.id {
+                for write in history.acknowledgedWrites where write.group == group.id && options.workload == .kv {
                     let stored = try? reader.get(KeyValueMachine.requestKey(write.requestID))
                     if stored != KeyValueMachine.requestRecord(key: write.key, value: write.requestID) {
                         fail("acknowledged write \(write.requestID) (group \(group.id) key \(write.key)) missing or different on node \(member)")
@@ -126,6 +127,7 @@ extension Simulation {
                 }
             }
         }
+        if options.workload == .registry { registryFinalChecks() }
         for failure in history.linearizabilityFailures() { fail("not linearizable: \(failure)") }
         for failure in checker.finalFailures() { fail(failure) }
     }

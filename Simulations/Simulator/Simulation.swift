@@ -1,5 +1,6 @@
 import NodeCore
 import Raft
+import Registry
 
 /// One simulated node: its disk survives crashes, its core does not.
 final class SimNode {
@@ -46,6 +47,8 @@ enum SimEvent {
     case turn(NodeID, incarnation: Int)
     case clientNext(Int)
     case clientTimeout(client: Int, operation: Int)
+    case registryTimeout(operation: Int, attempt: Int)
+    case registryRetry(operation: Int)
     case fault
     case heal(Set<Link>)
     case restart(NodeID, corrupt: Bool)
@@ -79,6 +82,9 @@ public final class Simulation {
     var checker: InvariantChecker!
     var clients: [SimClient] = []
     var history = History()
+    var registryHistory = RegistryHistory()
+    /// The registry workload's generator and what its clients know (nil for the keyed workload).
+    var workload: RegistryWorkload?
     var nextTicket: ClientTicket = 1
     var ticketOwners: [ClientTicket: (client: Int, operation: Int)] = [:]
     var phase: Phase = .faults
@@ -133,10 +139,12 @@ public final class Simulation {
         if case .done = phase {} else if failures.isEmpty {
             fail("event queue drained before the final checks")
         }
+        let registry = options.workload == .registry
         return SimulationResult(
             seed: options.seed, shape: shape, failures: failures, digest: digest, faults: faults, events: eventCount,
-            writesAcknowledged: history.writesAcknowledged, readsAnswered: history.readsAnswered, virtualTimeMs: now,
-            trace: traceLines)
+            writesAcknowledged: registry ? registryHistory.writesAcknowledged : history.writesAcknowledged,
+            readsAnswered: registry ? registryHistory.readsAnswered : history.readsAnswered, virtualTimeMs: now,
+            workloadSummary: registry ? registryHistory.summary : "", trace: traceLines)
     }
 
     func fail(_ message: String) {
@@ -164,7 +172,7 @@ public final class Simulation {
             for _ in 0..<2 {
                 let voters = Set(ids.prefix(3)).union([Simulation.centerID])
                 let membership = Membership(voters: voters, center: Simulation.centerID, centerRule: options.scenario == nil && rng.next() % 2 == 0)
-                groups.append(GroupDescriptor(id: nextGroup, region: region, machine: "kv", initialMembership: membership))
+                groups.append(GroupDescriptor(id: nextGroup, region: region, machine: options.workload.machineName, initialMembership: membership))
                 nextGroup += 1
             }
         }
@@ -177,18 +185,19 @@ public final class Simulation {
             }
         }
         clients = (0..<options.clients).map { SimClient(id: $0) }
+        if options.workload == .registry { workload = RegistryWorkload(seed: options.seed, groups: groups) }
     }
 
     func makeCore(for node: SimNode) -> NodeCore? {
         let coreOptions = NodeCoreOptions(
             nodeID: node.id, isCenter: node.isCenter, requestTimeoutTicks: 40,
             compactionEntriesThreshold: 40, compactionBytesThreshold: 1 << 20, compactionRetainEntries: 8,
-            snapshotChunkBytes: 256, snapshotWindowChunks: 2, snapshotStreamTimeoutTicks: 30,
+            snapshotChunkBytes: options.workload.snapshotChunkBytes, snapshotWindowChunks: 2, snapshotStreamTimeoutTicks: 30,
             entriesPerMessageMax: entriesPerMessageMax, inflightMessagesMax: inflightMessagesMax,
             randomSeed: rng.next(), raftFaults: options.raftFaults)
         do {
             return try NodeCore(options: coreOptions, disk: node.disk, network: SimNetwork(simulation: self, node: node.id),
-                                observer: checker, machines: { _ in KeyValueMachine() })
+                                observer: checker, machines: { [workload = options.workload] in Simulation.machine(for: $0, workload: workload) })
         } catch {
             fail("node \(node.id) failed to open its disk: \(error)")
             return nil
@@ -245,9 +254,13 @@ public final class Simulation {
             }
             scheduleTurnIfNeeded(node)
         case .clientNext(let client):
-            clientNext(client)
+            if options.workload == .registry { registryClientNext(client) } else { clientNext(client) }
         case .clientTimeout(let client, let operation):
             clientTimedOut(client, operation: operation)
+        case .registryTimeout(let operation, let attempt):
+            registryTimedOut(operation, attempt: attempt)
+        case .registryRetry(let operation):
+            sendRegistryAttempt(operation)
         case .fault:
             injectFault()
         case .heal(let links):
@@ -308,8 +321,19 @@ public final class Simulation {
         queue.schedule(.deliver(from: from, to: to, frame: frame), at: now + latency)
     }
 
-    /// Virtual time starts on 2026-01-01T00:00:00Z.
-    static let epochMs: UInt64 = 1_767_225_600_000
+    /// Virtual time starts on 2025-12-31T23:59:54Z: six seconds in, the year turns, and live
+    /// registers of the new year start at number 1 while faults are being injected.
+    static let epochMs: UInt64 = 1_767_225_594_000
+
+    /// The state machine of a group, by the name its descriptor carries; the workload's own
+    /// for a name it does not know (the placeholder of a damaged descriptor, whose group halts).
+    static func machine(for descriptor: GroupDescriptor, workload: Workload) -> any StateMachine {
+        switch descriptor.machine {
+        case RegistryMachine.machineName: RegistryMachine()
+        case Workload.kv.machineName: KeyValueMachine()
+        default: workload == .registry ? RegistryMachine() : KeyValueMachine()
+        }
+    }
 
     func fnv(_ bytes: [UInt8]) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -1,3 +1,4 @@
+import NodeCore
 import Raft
 
 /// The cluster shapes the simulator runs, shaped like Sijil's.
@@ -8,11 +9,40 @@ public enum ClusterShape: String, Sendable, CaseIterable {
     case twoRegions = "two-regions"
 }
 
+/// What the simulated clients do.
+public enum Workload: String, Sendable, CaseIterable {
+    /// The civil-status register: births, deaths, imports, marginal mentions and reads of
+    /// acts, through `RegistryMachine` (the default).
+    case registry
+    /// A keyed register per key: unique writes and linearizable reads (`KeyValueMachine`).
+    case kv
+
+    /// The name the groups' descriptors carry.
+    var machineName: String {
+        switch self {
+        case .registry: RegistryMachine.machineName
+        case .kv: "kv"
+        }
+    }
+
+    /// Bytes per streamed snapshot chunk. Tiny for the keyed workload (many chunks from a small
+    /// state); for the registry, whose records are around a kilobyte, 16 KiB keeps a stream
+    /// of a few thousand pairs to a few dozen chunks.
+    var snapshotChunkBytes: Int {
+        switch self {
+        case .registry: 16 << 10
+        case .kv: 256
+        }
+    }
+}
+
 /// How one simulated run is set up. Everything not given is drawn from `seed`.
 public struct SimulationOptions: Sendable {
     public var seed: UInt64
     /// Nil: drawn from the seed.
     public var shape: ClusterShape?
+    /// What the clients do (the registry workload by default).
+    public var workload: Workload
     /// Message loss, duplication, delay and reordering; partitions; crashes; corruption;
     /// membership changes, transfers and centre-rule switches. All on by default.
     public var faults: Bool
@@ -37,12 +67,14 @@ public struct SimulationOptions: Sendable {
     public var trace: Bool
 
     public init(
-        seed: UInt64, shape: ClusterShape? = nil, faults: Bool = true, faultPhaseMs: UInt64 = 12_000,
+        seed: UInt64, shape: ClusterShape? = nil, workload: Workload = .registry, faults: Bool = true, faultPhaseMs: UInt64 = 12_000,
         convergenceBoundMs: UInt64 = 30_000, progressBoundMs: UInt64 = 10_000, clients: Int = 6, profile: FaultProfile = .standard,
         keysPerGroup: UInt32 = 6, tickMs: UInt64 = 100, scenario: Scenario? = nil, raftFaults: RaftFaults = RaftFaults(), trace: Bool = false
     ) {
         self.seed = seed
         self.shape = shape
+        // Scripted schedules write through the keyed workload (their writes are plain puts).
+        self.workload = scenario == nil ? workload : .kv
         self.faults = faults
         self.faultPhaseMs = faultPhaseMs
         self.convergenceBoundMs = convergenceBoundMs
@@ -152,6 +184,8 @@ public struct SimulationResult: Sendable {
     public var writesAcknowledged: Int
     public var readsAnswered: Int
     public var virtualTimeMs: UInt64
+    /// What the workload's clients did (registry workload), in one line.
+    public var workloadSummary: String
     public var trace: [String]
 
     public var passed: Bool { failures.isEmpty }

@@ -25,6 +25,9 @@ struct SijilSim: ParsableCommand {
     @Option(name: .long, help: "Force a cluster shape (one-region or two-regions) instead of drawing it from the seed.")
     var shape: String?
 
+    @Option(name: .long, help: "What the clients do: registry (civil-status acts, the default) or kv (a keyed register per key).")
+    var workload: String = Workload.registry.rawValue
+
     @Flag(name: .long, help: "Run without faults.")
     var noFaults = false
 
@@ -50,7 +53,7 @@ struct SijilSim: ParsableCommand {
     var worker = false
 
     mutating func run() throws {
-        let setup = try Setup(shape: shape, noFaults: noFaults, broken: broken, trace: trace, profile: profile, scenario: scenario)
+        let setup = try Setup(shape: shape, workload: workload, noFaults: noFaults, broken: broken, trace: trace, profile: profile, scenario: scenario)
         if worker {
             for seed in seedStart..<(seedStart + seeds) {
                 let result = Simulation(options: setup.options(seed: seed)).run()
@@ -109,7 +112,7 @@ struct SijilSim: ParsableCommand {
                 if let crashed = missing.first {
                     outcomes[crashed] = WorkerLine.Outcome(
                         seed: crashed, shape: "?", passed: false, digest: 0, events: 0, writes: 0, reads: 0,
-                        faults: FaultCounts(), failures: ["the simulation crashed (worker exit status \(item.status)): a precondition failed"])
+                        faults: FaultCounts(), summary: "", failures: ["the simulation crashed (worker exit status \(item.status)): a precondition failed"])
                     let rest = Array(missing.dropFirst())
                     if !rest.isEmpty { ranges.append(rest) }
                 }
@@ -122,6 +125,7 @@ struct SijilSim: ParsableCommand {
         var arguments: [String] = []
         if let shape { arguments += ["--shape", shape] }
         if noFaults { arguments.append("--no-faults") }
+        arguments += ["--workload", workload]
         arguments += ["--profile", profile]
         if let scenario { arguments += ["--scenario", scenario] }
         if let broken { arguments += ["--broken", broken] }
@@ -151,9 +155,13 @@ struct Setup {
     var trace: Bool
     var profile: FaultProfile
     var scenario: Scenario?
+    var workload: Workload
     var replayExtra = ""
 
-    init(shape: String?, noFaults: Bool, broken: String?, trace: Bool, profile: String, scenario: String?) throws {
+    init(shape: String?, workload: String, noFaults: Bool, broken: String?, trace: Bool, profile: String, scenario: String?) throws {
+        guard let parsedWorkload = Workload(rawValue: workload) else { throw ValidationError("unknown workload \(workload)") }
+        self.workload = parsedWorkload
+        if parsedWorkload != .registry { replayExtra += " --workload \(workload)" }
         if let scenario {
             guard let parsed = Scenario(rawValue: scenario) else { throw ValidationError("unknown scenario \(scenario)") }
             self.scenario = parsed
@@ -181,7 +189,9 @@ struct Setup {
     }
 
     func options(seed: UInt64) -> SimulationOptions {
-        SimulationOptions(seed: seed, shape: forcedShape, faults: faults, profile: profile, scenario: scenario, raftFaults: raftFaults, trace: trace)
+        SimulationOptions(
+            seed: seed, shape: forcedShape, workload: scenario == nil ? workload : .kv, faults: faults, profile: profile,
+            scenario: scenario, raftFaults: raftFaults, trace: trace)
     }
 }
 
@@ -199,7 +209,8 @@ struct Report {
         if outcome.passed {
             passed += 1
             if !quiet {
-                print("seed \(outcome.seed) \(outcome.shape) digest \(digest) events \(outcome.events) writes \(outcome.writes) reads \(outcome.reads) ok")
+                let summary = outcome.summary.isEmpty ? "" : " (\(outcome.summary))"
+                print("seed \(outcome.seed) \(outcome.shape) digest \(digest) events \(outcome.events) writes \(outcome.writes) reads \(outcome.reads)\(summary) ok")
             }
         } else {
             failed += 1
@@ -221,9 +232,10 @@ enum WorkerLine {
         var writes: Int
         var reads: Int
         var faults: FaultCounts
+        var summary: String
         var failures: [String]
 
-        init(seed: UInt64, shape: String, passed: Bool, digest: UInt64, events: Int, writes: Int, reads: Int, faults: FaultCounts, failures: [String]) {
+        init(seed: UInt64, shape: String, passed: Bool, digest: UInt64, events: Int, writes: Int, reads: Int, faults: FaultCounts, summary: String, failures: [String]) {
             self.seed = seed
             self.shape = shape
             self.passed = passed
@@ -232,13 +244,14 @@ enum WorkerLine {
             self.writes = writes
             self.reads = reads
             self.faults = faults
+            self.summary = summary
             self.failures = failures
         }
 
         init(_ result: SimulationResult) {
             self.init(seed: result.seed, shape: result.shape.rawValue, passed: result.passed, digest: result.digest,
                       events: result.events, writes: result.writesAcknowledged, reads: result.readsAnswered,
-                      faults: result.faults, failures: result.failures)
+                      faults: result.faults, summary: result.workloadSummary, failures: result.failures)
         }
     }
 
@@ -246,15 +259,16 @@ enum WorkerLine {
         let failures = result.failures.map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
         return (["@result", String(result.seed), result.shape.rawValue, result.passed ? "1" : "0", String(result.digest),
                  String(result.events), String(result.writesAcknowledged), String(result.readsAnswered),
-                 result.faults.values.map(String.init).joined(separator: ",")] + failures).joined(separator: "\t")
+                 result.faults.values.map(String.init).joined(separator: ","), result.workloadSummary.replacingOccurrences(of: "\t", with: " ")] + failures)
+            .joined(separator: "\t")
     }
 
     static func decode(_ line: String) -> Outcome? {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count >= 9, fields[0] == "@result", let seed = UInt64(fields[1]), let digest = UInt64(fields[4]),
+        guard fields.count >= 10, fields[0] == "@result", let seed = UInt64(fields[1]), let digest = UInt64(fields[4]),
               let events = Int(fields[5]), let writes = Int(fields[6]), let reads = Int(fields[7]),
               let faults = FaultCounts(values: fields[8].split(separator: ",").compactMap { Int($0) }) else { return nil }
         return Outcome(seed: seed, shape: fields[2], passed: fields[3] == "1", digest: digest, events: events, writes: writes,
-                       reads: reads, faults: faults, failures: Array(fields.dropFirst(9)))
+                       reads: reads, faults: faults, summary: fields[9], failures: Array(fields.dropFirst(10)))
     }
 }

@@ -54,9 +54,13 @@ final class GroupHost {
     }
 
     struct PendingQuery {
+        /// The query, or the command whose precheck refusal awaits confirmation.
         var query: [UInt8]
         var reply: ReplyTarget
         var deadline: UInt64
+        /// True when `query` is a write command that the precheck refused: once the read
+        /// index is applied it is prechecked again, and refused or proposed.
+        var isRefusedCommand = false
     }
 
     init(descriptor: GroupDescriptor, raft: Raft, machine: any StateMachine, generation: UInt32, persistedLastIndex: UInt64, persistedTermVote: (UInt64, NodeID)) {

@@ -17,6 +17,9 @@ extension NodeCore {
             guard let group = groups[groupID], group.haltReason == nil else { return }
             receiveSnapshotAck(group, from: peer, stream: stream, sequence: sequence, accepted: accepted)
         case .forward(let groupID, let forwardID, let command):
+            let key = RecentForwards.Key(peer: peer, forwardID: forwardID, checksum: CRC32C.checksum(command))
+            // A copy of a forward already handled: its answer went, or will go, with the first.
+            guard recentForwards.insert(key, at: ticks) else { return }
             guard let group = groups[groupID] else {
                 outbox[peer, default: []].append(.forwardReply(forwardID: forwardID, result: .failed(.unknownGroup(groupID))))
                 return

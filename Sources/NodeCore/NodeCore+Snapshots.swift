@@ -93,6 +93,9 @@ extension NodeCore {
         // it before then.
         if group.inboundSnapshot?.awaitingInstall == true { return refuse() }
         if chunk.sequence == 0 {
+            // An image whose header Raft accepted is installed by the next turn: a first chunk
+            // arriving meanwhile (a copy, or a stream the leader restarted) must not discard it.
+            if group.inboundSnapshot?.awaitingInstall == true { return refuse() }
             discardInbound(group)
             let generation = group.generation &+ 1
             let range = Keys.stateRange(group.id, generation: generation)

@@ -239,7 +239,9 @@ extension NodeCore {
         let applied = group.raft.appliedIndex
         var waiting: [(index: UInt64, query: GroupHost.PendingQuery)] = []
         for pending in group.readsAwaitingApply {
-            if pending.index <= applied {
+            if pending.index <= applied && pending.query.isRefusedCommand {
+                recheck(pending.query.query, group: group, reply: pending.query.reply, deadline: pending.query.deadline)
+            } else if pending.index <= applied {
                 answer(pending.query.query, group: group, reply: pending.query.reply, behindCommit: 0)
             } else {
                 waiting.append(pending)

@@ -24,7 +24,12 @@ public final class NodeCore {
     var responses: [ClientResponse] = []
     /// Writes forwarded to a leader, awaiting its reply.
     var forwards: [UInt64: (ticket: ClientTicket, leader: NodeID, deadline: UInt64)] = [:]
-    var nextForwardID: UInt64 = 1
+    /// Forward ids start at a number drawn from the seed (high 32 bits), so a restarted node
+    /// does not reuse the ids of its previous life: a late reply to one of those forwards
+    /// would otherwise be taken for the answer to a new one.
+    var nextForwardID: UInt64
+    /// Forwards received from other nodes, so a duplicated frame is not handled twice.
+    var recentForwards = RecentForwards()
     var nextReadID: ReadRequestID = 1
     var nextStreamID: UInt64 = 1
     /// Snapshot staging writes received since the last turn; persisted (synced) by it.
@@ -95,6 +100,7 @@ public final class NodeCore {
             tickSnapshots(group)
             if options.isCenter { handLeadershipToRegion(group) }
         }
+        if ticks > options.forwardMemoryTicks { recentForwards.forget(before: ticks - options.forwardMemoryTicks) }
         let expired = forwards.filter { $0.value.deadline <= ticks }.keys.sorted()
         for forwardID in expired {
             respond(.local(forwards.removeValue(forKey: forwardID)!.ticket), .failed(.timedOut(outcomeUnknown: true)))
@@ -143,8 +149,12 @@ public final class NodeCore {
             }
             do {
                 let reader = GroupStateReader(reader: disk, group: group.id, generation: group.generation)
-                if let refusal = try group.machine.precheck(command, state: reader) {
-                    respond(reply, .refused(outcome: refusal))
+                if try group.machine.precheck(command, state: reader) != nil {
+                    // A refusal is a read of the state, and this leader's applied state may
+                    // miss writes its predecessor acknowledged (it is new and has not yet
+                    // committed in its term, or it was deposed without knowing). The refusal
+                    // is answered only once a ReadIndex round confirms a state that holds them.
+                    confirmRefusal(command, group: group, reply: reply, deadline: deadline)
                     return
                 }
             } catch {
@@ -177,6 +187,30 @@ public final class NodeCore {
         }
     }
 
+    private func confirmRefusal(_ command: [UInt8], group: GroupHost, reply: ReplyTarget, deadline: UInt64) {
+        let id = nextReadID
+        nextReadID += 1
+        group.readsAwaitingIndex[id] = GroupHost.PendingQuery(query: command, reply: reply, deadline: deadline, isRefusedCommand: true)
+        group.raft.readIndex(id)
+    }
+
+    /// Prechecks a refused command again on a state confirmed by a ReadIndex round: the
+    /// refusal is answered if it stands, otherwise the command is proposed in the next turn.
+    func recheck(_ command: [UInt8], group: GroupHost, reply: ReplyTarget, deadline: UInt64) {
+        do {
+            let reader = GroupStateReader(reader: disk, group: group.id, generation: group.generation)
+            if let refusal = try group.machine.precheck(command, state: reader) {
+                respond(reply, .refused(outcome: refusal))
+                return
+            }
+        } catch {
+            respond(reply, .failed(.storage("\(error)")))
+            return
+        }
+        group.queuedCommands.append((command, reply, deadline))
+        group.queuedBytes += command.count
+    }
+
     private func forwardWrite(_ command: [UInt8], group: GroupHost, reply: ReplyTarget, deadline: UInt64) {
         let leader = group.raft.leader
         guard leader != 0, leader != nodeID else {
@@ -193,7 +227,7 @@ public final class NodeCore {
             return
         }
         let forwardID = nextForwardID
-        nextForwardID += 1
+        nextForwardID &+= 1
         forwards[forwardID] = (ticket, leader, deadline)
         outbox[leader, default: []].append(.forward(group.id, forwardID: forwardID, command: command))
     }

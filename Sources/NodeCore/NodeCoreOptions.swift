@@ -13,6 +13,11 @@ public struct NodeCoreOptions: Sendable {
     public var heartbeatTicks: Int
     /// A write, forward or read without an answer after this long fails with an unknown outcome.
     public var requestTimeoutTicks: Int
+    /// Forwards received are remembered this long, so a copy of one delivered again within it
+    /// is not handled twice. Twice the request timeout: far longer than a copy lingers in a
+    /// network (the simulator delays its copies by under half a second). About 40 bytes per
+    /// forward received in the window.
+    public var forwardMemoryTicks: UInt64 { 2 * UInt64(requestTimeoutTicks) }
     /// Requests waiting for an answer on this node; beyond it new ones are refused (overload).
     public var pendingRequestsMax: Int
     /// Bytes of commands packed into one log entry.
@@ -34,7 +39,10 @@ public struct NodeCoreOptions: Sendable {
     /// in flight per follower.
     public var entriesPerMessageMax: Int
     public var inflightMessagesMax: Int
-    /// Seed for Raft's election-timeout randomness; each group derives its own from it.
+    /// Seed for Raft's election-timeout randomness (each group derives its own from it) and for
+    /// the numbering of forwarded writes. Draw a new one at every start of the node: a node
+    /// restarted with the seed of its previous life could take a late reply meant for that life
+    /// as the answer to a new request.
     public var randomSeed: UInt64
     /// Deliberate Raft defects, only for proving the simulator's checkers.
     public var raftFaults: RaftFaults

@@ -22,7 +22,9 @@ public struct CommandContext: Sendable, Equatable {
 public protocol StateMachine {
     /// Checks a command against the applied state before it is proposed. Returns the outcome to
     /// send back instead of proposing (a command that cannot succeed never reaches the log), or
-    /// nil to propose it. The command is checked again when applied.
+    /// nil to propose it. The command is checked again when applied. A refusal is answered
+    /// only after a ReadIndex round and a second precheck on the confirmed state, so it never
+    /// rests on a leader's state that misses an acknowledged write.
     func precheck(_ command: [UInt8], state: any KeyValueReader) throws -> [UInt8]?
     /// Applies a committed command; reads and writes go through `state`. Throws only when the
     /// state cannot be read (a storage fault), never for bad input.
