@@ -16,6 +16,8 @@ final class NodeLoop: @unchecked Sendable {
         case request(ClientRequest, CheckedContinuation<ClientResult, Never>, isWrite: Bool)
         case status(CheckedContinuation<[GroupStatus], Never>)
         case createGroups([GroupDescriptor])
+        /// Work that must run on the loop thread with the core (reading applied state).
+        case inspect(@Sendable (NodeCore) -> Void)
     }
 
     /// Inputs waiting beyond this are refused: the HTTP layer answers 503 instead of the queue
@@ -30,10 +32,13 @@ final class NodeLoop: @unchecked Sendable {
     private let metrics: NodeMetrics?
     private let onFatal: @Sendable (String) -> Void
     private let finished = DispatchSemaphore(value: 0)
+    /// Called on the loop thread after every turn (observation only: it must not decide anything).
+    private let afterTurn: (@Sendable (NodeCore) -> Void)?
 
-    init(tickMs: UInt64, metrics: NodeMetrics?, onFatal: @escaping @Sendable (String) -> Void) {
+    init(tickMs: UInt64, metrics: NodeMetrics?, afterTurn: (@Sendable (NodeCore) -> Void)? = nil, onFatal: @escaping @Sendable (String) -> Void) {
         self.tickMs = tickMs
         self.metrics = metrics
+        self.afterTurn = afterTurn
         self.onFatal = onFatal
     }
 
@@ -73,6 +78,13 @@ final class NodeLoop: @unchecked Sendable {
             if !enqueue(.request(request, continuation, isWrite: isWrite)) {
                 continuation.resume(returning: .failed(.overloaded("node inbox full or stopping")))
             }
+        }
+    }
+
+    /// Runs `body` on the loop thread with the core; nil when the loop stopped.
+    func inspect<T: Sendable>(_ body: @escaping @Sendable (NodeCore) -> T) async -> T? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+            if !enqueue(.inspect({ core in continuation.resume(returning: body(core)) })) { continuation.resume(returning: nil) }
         }
     }
 
@@ -126,6 +138,8 @@ final class NodeLoop: @unchecked Sendable {
                     for descriptor in descriptors {
                         do { try core.createGroup(descriptor) } catch { onFatal("creating group \(descriptor.id): \(error)") }
                     }
+                case .inspect(let body):
+                    body(core)
                 }
             }
         }
@@ -151,6 +165,7 @@ final class NodeLoop: @unchecked Sendable {
                     return
                 }
                 metrics?.recordTurn(ContinuousClock.now - started)
+                afterTurn?(core)
                 for response in responses {
                     guard let pending = waiting.removeValue(forKey: response.ticket) else { continue }
                     metrics?.recordAnswer(response.result, isWrite: pending.isWrite, latency: ContinuousClock.now - pending.started)
@@ -168,6 +183,7 @@ final class NodeLoop: @unchecked Sendable {
             switch input {
             case .request(_, let continuation, _): continuation.resume(returning: .failed(.overloaded("node stopping")))
             case .status(let continuation): continuation.resume(returning: [])
+            case .inspect(let body): body(core)
             case .frames, .createGroups: break
             }
         }

@@ -40,12 +40,16 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
         public var code: UInt8
         public var durability: String
         public var shards: [Shard]
+        /// The Ed25519 public key (raw 32 bytes, base64) that signs this region's copies, so any
+        /// node, and anyone holding the topology, can verify a copy.
+        public var signingPublicKey: String?
 
-        public init(key: String, code: UInt8, durability: String, shards: [Shard]) {
+        public init(key: String, code: UInt8, durability: String, shards: [Shard], signingPublicKey: String? = nil) {
             self.key = key
             self.code = code
             self.durability = durability
             self.shards = shards
+            self.signingPublicKey = signingPublicKey
         }
     }
 
@@ -82,6 +86,20 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
             for shard in region.shards where shard.firstOffice <= office && office <= shard.lastOffice { return shard.group }
         }
         return nil
+    }
+
+    /// The region whose shard holds `office`'s acts.
+    public func region(forOffice office: UInt32) -> Region? {
+        regions.first { region in region.shards.contains { $0.firstOffice <= office && office <= $0.lastOffice } }
+    }
+
+    /// The groups a node hosts: every shard of its region (as an initial member, or empty until
+    /// it is added), every shard it is an initial member of, and every shard on the centre.
+    public func hostedDescriptors(node id: UInt64) -> [GroupDescriptor] {
+        guard let me = node(id) else { return [] }
+        return descriptors().filter { descriptor in
+            me.isCenter || descriptor.region == me.region || descriptor.initialMembership.members.contains(id)
+        }
     }
 
     /// The descriptor each member creates the group from.

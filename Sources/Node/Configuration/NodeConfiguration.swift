@@ -8,11 +8,15 @@ import TOMLKit
 /// data_dir = "data/node-1"          # relative paths are relative to this file
 /// topology = "topology.toml"
 /// tick_ms = 100
+/// signing_keys = ["keys/RSK.signing.toml"]   # the region key(s) this node issues copies with
 /// [tls]
 /// ca_certificate = "certs/ca.pem"
 /// certificate = "certs/node-1.pem"
 /// private_key = "certs/node-1.key"
 /// ```
+///
+/// The node certificate serves both the node-to-node transport (mutual TLS) and the HTTP API
+/// (server TLS), so clients verify the API with the cluster CA certificate.
 public struct NodeConfiguration: Sendable {
     public var nodeID: UInt64
     public var dataDirectory: String
@@ -24,6 +28,10 @@ public struct NodeConfiguration: Sendable {
     /// Overrides of the listen addresses (e.g. 0.0.0.0) when they differ from the advertised ones.
     public var peerListen: HostPort?
     public var httpListen: HostPort?
+    /// Files holding the copy-signing keys this node may use (one per region).
+    public var signingKeyPaths: [String] = []
+    /// The topology file, re-read when an operator asks the node to reload its peers.
+    public var topologyPath: String?
 
     public init(nodeID: UInt64, dataDirectory: String, topology: ClusterTopology, tickMs: UInt64 = 100,
                 caCertificatePath: String, certificatePath: String, privateKeyPath: String,
@@ -51,6 +59,7 @@ public struct NodeConfiguration: Sendable {
         var tick_ms: UInt64?
         var peer_listen: String?
         var http_listen: String?
+        var signing_keys: [String]?
         var tls: TLS
         struct TLS: Decodable {
             var ca_certificate: String
@@ -75,6 +84,8 @@ public struct NodeConfiguration: Sendable {
             nodeID: file.node, dataDirectory: resolve(file.data_dir), topology: topology, tickMs: file.tick_ms ?? 100,
             caCertificatePath: resolve(file.tls.ca_certificate), certificatePath: resolve(file.tls.certificate),
             privateKeyPath: resolve(file.tls.private_key))
+        configuration.signingKeyPaths = (file.signing_keys ?? []).map(resolve)
+        configuration.topologyPath = resolve(file.topology)
         if let listen = file.peer_listen {
             guard let parsed = HostPort(listen) else { throw Problem(description: "\(path): peer_listen \(listen) is not host:port") }
             configuration.peerListen = parsed

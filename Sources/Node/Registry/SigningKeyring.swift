@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+import Registry
+import TOMLKit
+
+/// One region's copy-signing key as stored in its file (written by `sijil cluster init`):
+///
+/// ```toml
+/// region = "RSK"
+/// private_key = "base64 of the raw 32-byte Ed25519 key"
+/// ```
+///
+/// The file is secret (mode 0600) and is distributed with the region's node certificates; the
+/// public half is in the topology (`signingPublicKey` of the region), so anyone can verify.
+public struct RegionSigningKey: Sendable {
+    public var region: String
+    public var privateKey: Curve25519.Signing.PrivateKey
+
+    public init(region: String, privateKey: Curve25519.Signing.PrivateKey) {
+        self.region = region
+        self.privateKey = privateKey
+    }
+
+    public var publicKeyBase64: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
+
+    private struct File: Codable {
+        var region: String
+        var private_key: String
+    }
+
+    /// The file's text.
+    public func encoded() throws -> String {
+        try TOMLEncoder().encode(File(region: region, private_key: privateKey.rawRepresentation.base64EncodedString()))
+    }
+
+    public static func load(path: String) throws -> RegionSigningKey {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw NodeConfiguration.Problem(description: "\(path): cannot read: \(error.localizedDescription)")
+        }
+        let file: File
+        do { file = try TOMLDecoder().decode(File.self, from: text) } catch {
+            throw NodeConfiguration.Problem(description: "\(path): \(error)")
+        }
+        guard let raw = Data(base64Encoded: file.private_key), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+            throw NodeConfiguration.Problem(description: "\(path): private_key is not a base64 Ed25519 key")
+        }
+        return RegionSigningKey(region: file.region, privateKey: key)
+    }
+}
+
+/// The keys a node issues copies with, and the public keys it verifies copies against.
+public struct SigningKeyring: Sendable {
+    private let privateKeys: [String: Curve25519.Signing.PrivateKey]
+    private let publicKeys: [String: Curve25519.Signing.PublicKey]
+
+    /// Checks every private key against the public key the topology publishes for its region.
+    public init(keys: [RegionSigningKey], topology: ClusterTopology) throws {
+        var publics: [String: Curve25519.Signing.PublicKey] = [:]
+        for region in topology.regions {
+            guard let text = region.signingPublicKey else { continue }
+            guard let raw = Data(base64Encoded: text), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
+                throw NodeConfiguration.Problem(description: "topology: region \(region.key): signingPublicKey is not a base64 Ed25519 key")
+            }
+            publics[region.key] = key
+        }
+        var privates: [String: Curve25519.Signing.PrivateKey] = [:]
+        for key in keys {
+            guard let published = publics[key.region] else {
+                throw NodeConfiguration.Problem(description: "signing key for region \(key.region): the topology publishes no public key for it")
+            }
+            guard published.rawRepresentation == key.privateKey.publicKey.rawRepresentation else {
+                throw NodeConfiguration.Problem(description: "signing key for region \(key.region) does not match the topology's public key")
+            }
+            privates[key.region] = key.privateKey
+        }
+        privateKeys = privates
+        publicKeys = publics
+    }
+
+    public func issuer(region: String) -> CopyIssuer? {
+        privateKeys[region].map { CopyIssuer(signingKey: $0) }
+    }
+
+    public func publicKey(region: String) -> Curve25519.Signing.PublicKey? { publicKeys[region] }
+
+    /// The region whose key has this fingerprint (as printed on copies).
+    public func region(fingerprint: String) -> String? {
+        publicKeys.first { CopyIssuer.fingerprint(of: $0.value) == fingerprint }?.key
+    }
+}
