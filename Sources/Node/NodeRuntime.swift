@@ -87,7 +87,7 @@ public final class NodeRuntime: Sendable {
             credentials: credentials, logger: logger)
         let loop = NodeLoop(
             tickMs: configuration.tickMs, metrics: metrics,
-            afterTurn: search.map { search in { core in search.afterTurn(core) } }, onFatal: onFatal)
+            afterTurn: search.map { search -> @Sendable (NodeCore) -> Void in { core in search.afterTurn(core) } }, onFatal: onFatal)
         let network = TransportNetwork(transport: transport, metrics: metrics)
         let seed = UInt64.random(in: 1...UInt64.max)
         loop.start { [disk] in

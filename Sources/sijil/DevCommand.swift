@@ -20,19 +20,19 @@ struct DevCommand: AsyncParsableCommand {
         stopping.install()
         let dev = DevCluster(directory: directory, basePort: basePort, executable: executable)
         let (processes, layout, _) = try await dev.start(
-            say: { print($0) },
+            say: { emit($0) },
             onExit: { node, status in
                 if !stopping.isSet { stopping.fire("node \(node) exited with status \(status)") }
             })
         for node in layout.topology.nodes {
-            print("node \(node.id) (\(node.isCenter ? "national centre" : node.region)): https://\(node.http)")
+            emit("node \(node.id) (\(node.isCenter ? "national centre" : node.region)): https://\(node.http)")
         }
-        print("CA certificate: \(layout.caCertificatePath)")
-        print("ready")
+        emit("CA certificate: \(layout.caCertificatePath)")
+        emit("ready")
         let reason = await stopping.wait()
-        print("stopping (\(reason))")
+        emit("stopping (\(reason))")
         await processes.stopAll()
-        print("stopped")
+        emit("stopped")
         if !reason.hasPrefix("signal") { throw ExitCode(1) }
     }
 }
@@ -78,4 +78,10 @@ final class StopSignal: @unchecked Sendable {
             if let already { continuation.resume(returning: already) }
         }
     }
+}
+
+/// Writes one line to standard output at once (unbuffered: `ready` is what scripts wait for,
+/// also through a pipe or a file).
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOConcurrencyHelpers
 
@@ -17,7 +18,7 @@ public final class AuditLog: Sendable {
 
     public init(path: String, node: UInt64) throws {
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw NodeConfiguration.Problem(description: "\(path): cannot open the audit log for writing")

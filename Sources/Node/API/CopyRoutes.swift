@@ -24,13 +24,13 @@ struct CopyRoutes: Sendable {
         let relation: CopyRequester.Relation = try RequestParsing.option(request, "relation", default: .other)
         let query = request.uri.queryParameters
         var requesterID: CivilDigitalID?
-        if let text = query["requesterCivilID"].map(String.init) {
+        if let text = query.get("requesterCivilID") {
             guard let parsed = CivilDigitalID(text) else {
                 throw APIError.badRequest("invalid_civil_id", "requesterCivilID is not a valid civil digital id", field: "requesterCivilID")
             }
             requesterID = parsed
         }
-        let format = query["format"].map(String.init) ?? "json"
+        let format = query.get("format") ?? "json"
         guard ["json", "text", "html"].contains(format) else {
             throw APIError.badRequest("invalid_parameter", "format must be json, text or html", field: "format")
         }
@@ -42,7 +42,7 @@ struct CopyRoutes: Sendable {
                            "this node does not hold the copy-signing key of region \(region.key); ask one of the region's nodes")
         }
         let (record, _) = try await gateway.record(id, consistency: .linearizable)
-        let requester = CopyRequester(relation: relation, civilDigitalID: requesterID, evidenceReference: query["evidence"].map(String.init))
+        let requester = CopyRequester(relation: relation, civilDigitalID: requesterID, evidenceReference: query.get("evidence"))
         let copy: CivilStatusCopy
         do {
             copy = try issuer.issue(record, form: form, language: language, issuedAt: Timestamp.minute(of: now()), requester: requester)

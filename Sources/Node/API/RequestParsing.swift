@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Registry
@@ -32,12 +33,12 @@ enum RequestParsing {
     }
 
     /// The request id from `Idempotency-Key` (32 hex digits, or a UUID), or a new random one.
-    static func requestID(_ request: Request) throws(APIError) -> RequestID {
+    static func requestID(_ request: Request) throws(APIError) -> Registry.RequestID {
         guard let text = request.headers[.idempotencyKey] else {
             var generator = SystemRandomNumberGenerator()
-            return RequestID(high: generator.next(), low: generator.next())
+            return Registry.RequestID(high: generator.next(), low: generator.next())
         }
-        guard let id = RequestID(hex: text.replacingOccurrences(of: "-", with: "")) else {
+        guard let id = Registry.RequestID(hex: text.replacingOccurrences(of: "-", with: "")) else {
             throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 32 hex digits or a UUID", field: "Idempotency-Key")
         }
         return id
@@ -59,7 +60,7 @@ enum RequestParsing {
     }
 
     static func consistency(_ request: Request) throws(APIError) -> ReadConsistency {
-        guard let text = request.uri.queryParameters["consistency"].map(String.init) else { return .linearizable }
+        guard let text = request.uri.queryParameters.get("consistency") else { return .linearizable }
         guard let value = ReadConsistency(rawValue: text) else {
             throw APIError.badRequest("invalid_parameter", "consistency must be linearizable or stale", field: "consistency")
         }
@@ -67,7 +68,7 @@ enum RequestParsing {
     }
 
     static func option<T: NamedByteEnum>(_ request: Request, _ name: String, default value: T) throws(APIError) -> T {
-        guard let text = request.uri.queryParameters[name].map(String.init) else { return value }
+        guard let text = request.uri.queryParameters.get(name) else { return value }
         guard let parsed = T.allCases.first(where: { $0.name == text }) else {
             throw APIError.badRequest("invalid_parameter", "\(name) must be one of \(T.allCases.map(\.name).joined(separator: ", "))", field: name)
         }

@@ -17,28 +17,28 @@ struct SearchRoutes: Sendable {
         guard let search else { throw APIError(.serviceUnavailable, "search_unavailable", "this node keeps no search index") }
         let query = request.uri.queryParameters
         func text(_ name: String) throws(APIError) -> String? {
-            guard let value = query[name].map(String.init) else { return nil }
+            guard let value = query.get(name) else { return nil }
             guard !value.isEmpty, value.count <= 200 else {
                 throw APIError.badRequest("invalid_parameter", "\(name) must be 1 to 200 characters", field: name)
             }
             return value
         }
         func date(_ name: String) throws(APIError) -> GregorianDate? {
-            guard let value = query[name].map(String.init) else { return nil }
+            guard let value = query.get(name) else { return nil }
             guard let date = GregorianDate(isoString: value), date.isValid else {
                 throw APIError.badRequest("invalid_parameter", "\(name) must be a date YYYY-MM-DD", field: name)
             }
             return date
         }
         var office: OfficeCode?
-        if let value = query["office"].map(String.init) {
+        if let value = query.get("office") {
             guard let code = OfficeCode(value) else { throw APIError.badRequest("invalid_parameter", "office must be 7 digits", field: "office") }
             office = code
         }
         var kind: ActKind?
-        if query["kind"] != nil { kind = try RequestParsing.option(request, "kind", default: ActKind.birth) }
+        if query.get("kind") != nil { kind = try RequestParsing.option(request, "kind", default: ActKind.birth) }
         var limit = APILimits.searchDefaultLimit
-        if let value = query["limit"].map(String.init) {
+        if let value = query.get("limit") {
             guard let parsed = Int(value), (1...ActSearchQuery.limitMax).contains(parsed) else {
                 throw APIError.badRequest("invalid_parameter", "limit must be 1 to \(ActSearchQuery.limitMax)", field: "limit")
             }

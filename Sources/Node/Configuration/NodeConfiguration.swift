@@ -50,6 +50,7 @@ public struct NodeConfiguration: Sendable {
     /// Why a configuration could not be loaded; every message names the file and the field.
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     private struct File: Decodable {

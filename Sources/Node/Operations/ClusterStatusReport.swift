@@ -90,10 +90,12 @@ public struct ClusterStatusReport: Codable, Sendable {
     /// The table printed by `sijil cluster status`.
     public func table() -> String {
         let header = ["REGION", "GROUP", "LEADER", "MEMBERS", "COMMIT", "LAG", "CENTER LAG", "HEALTH"]
-        let body = rows.map { row in
-            [row.region, "\(row.group)", row.leader.map(String.init) ?? "-",
-             (row.members.map(String.init) + row.learners.map { "\($0)(learner)" }).joined(separator: ","),
-             "\(row.commitIndex)", row.lag.map(String.init) ?? "-", row.centerLag.map(String.init) ?? "-", row.health]
+        let body = rows.map { row -> [String] in
+            let members: [String] = row.members.map { "\($0)" } + row.learners.map { "\($0)(learner)" }
+            let leader: String = row.leader.map { "\($0)" } ?? "-"
+            let lag: String = row.lag.map { "\($0)" } ?? "-"
+            let centerLag: String = row.centerLag.map { "\($0)" } ?? "-"
+            return [row.region, "\(row.group)", leader, members.joined(separator: ","), "\(row.commitIndex)", lag, centerLag, row.health]
         }
         var widths = header.map(\.count)
         for line in body { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }

@@ -25,7 +25,7 @@ public final class NodeProcesses: Sendable {
         let logs = layout.directory + "/logs"
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         let logPath = logs + "/node-\(id).log"
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         guard let log = FileHandle(forWritingAtPath: logPath) else { throw NodeConfiguration.Problem(description: "\(logPath): cannot open") }
         log.seekToEndOfFile()
         let process = Process()

@@ -40,41 +40,41 @@ public enum SampleActs {
         let fatima = person(name("فاطمة", "Fatima"), name("بناني", "Bennani"))
         let rabat = Place(arabic: "مستشفى ابن سينا، الرباط", latin: "Hôpital Ibn Sina, Rabat")
         let sale = Place(arabic: "مستشفى مولاي عبد الله، سلا", latin: "Hôpital Moulay Abdellah, Salé")
-        let kenitra = Place(arabic: "المستشفى الإقليمي الإدريسي، القنيطرة", latin: "Hôpital provincial El Idrissi, Kénitra")
+        let khemisset = Place(arabic: "المستشفى الإقليمي، الخميسات", latin: "Hôpital provincial, Khémisset")
         let temara = Place(arabic: "تمارة", latin: "Témara")
 
         var samples: [Sample] = []
-        func birth(_ label: String, _ declaration: BirthDeclaration, mentions: [(String, MentionBody)] = []) throws {
+        func addBirth(_ label: String, _ declaration: BirthDeclaration, mentions: [(String, MentionBody)] = []) throws {
             let body = try encoder.encode(RegisterBirthBody(officer: officer, declaration: declaration, recordedAt: recordedAt))
             samples.append(Sample(label: label, path: "/v1/acts/births", body: Array(body),
                                   mentions: try mentions.map { ($0.0, Array(try encoder.encode(AppendMentionBody(officer: officer, mention: $0.1, recordedAt: recordedAt)))) }))
         }
-        func death(_ label: String, _ declaration: DeathDeclaration) throws {
+        func addDeath(_ label: String, _ declaration: DeathDeclaration) throws {
             let body = try encoder.encode(RegisterDeathBody(officer: officer, declaration: declaration, recordedAt: recordedAt))
             samples.append(Sample(label: label, path: "/v1/acts/deaths", body: Array(body), mentions: []))
         }
 
-        try birth("birth of Yassine El Alaoui (Rabat-Hassan)", birth(
+        try addBirth("birth of Yassine El Alaoui (Rabat-Hassan)", birth(
             office: 401003, child: person(name("ياسين", "Yassine", "ⵢⴰⵙⵉⵏ"), alaoui), sex: .male, born: days(3), place: rabat,
             father: ahmed, mother: fatima, declarant: Declarant(name: ahmed, relation: .father)))
         let karim = person(name("كريم", "Karim"), name("بنيس", "Bennis"))
-        try birth("birth of Tilelli Bennis (Rabat-Agdal-Riyad)", birth(
+        try addBirth("birth of Tilelli Bennis (Rabat-Agdal-Riyad)", birth(
             office: 401001, child: person(name("تيليلي", "Tilelli", "ⵜⵉⵍⵍⵉ"), name("بنيس", "Bennis", "ⴱⵏⵏⵉⵙ")), sex: .female, born: days(6), place: rabat,
             father: karim, mother: person(name("نادية", "Nadia"), name("الشرقاوي", "Cherkaoui")), declarant: Declarant(name: karim, relation: .father)))
         let rachid = person(name("رشيد", "Rachid"), name("التازي", "Tazi"))
-        try birth("birth of Amine Tazi (Salé-Bab Lamrissa)", birth(
+        try addBirth("birth of Amine Tazi (Salé-Bab Lamrissa)", birth(
             office: 402001, child: person(name("أمين", "Amine"), name("التازي", "Tazi")), sex: .male, born: days(10), place: sale,
             father: rachid, mother: person(name("سعاد", "Souad"), name("العمراني", "Amrani")), declarant: Declarant(name: rachid, relation: .father)))
         let hind = person(name("هند", "Hind"), name("برادة", "Berrada"))
-        try birth("birth of Imane Berrada (Témara)", birth(
+        try addBirth("birth of Imane Berrada (Témara)", birth(
             office: 403001, child: person(name("إيمان", "Imane"), name("برادة", "Berrada")), sex: .female, born: days(2), place: temara,
             father: person(name("يوسف", "Youssef"), name("برادة", "Berrada")), mother: hind, declarant: Declarant(name: hind, relation: .mother)))
         let omar = person(name("عمر", "Omar"), name("الزياني", "Zayani", "ⵣⴰⵢⴰⵏⵉ"))
-        try birth("birth of Idir Zayani (Kénitra)", birth(
-            office: 404001, child: person(name("إدير", "Idir", "ⵉⴷⵉⵔ"), name("الزياني", "Zayani", "ⵣⴰⵢⴰⵏⵉ")), sex: .male, born: days(12), place: kenitra,
+        try addBirth("birth of Idir Zayani (Khémisset)", birth(
+            office: 405001, child: person(name("إدير", "Idir", "ⵉⴷⵉⵔ"), name("الزياني", "Zayani", "ⵣⴰⵢⴰⵏⵉ")), sex: .male, born: days(12), place: khemisset,
             father: omar, mother: person(name("مليكة", "Malika"), name("أوعلي", "Ouali")), declarant: Declarant(name: omar, relation: .father)))
         let khadija = person(name("خديجة", "Khadija"), name("السلاوي", "Slaoui"))
-        try birth("birth of Aya Slaoui, father unknown (Rabat-Souissi)", birth(
+        try addBirth("birth of Aya Slaoui, father unknown (Rabat-Souissi)", birth(
             office: 401004, child: person(name("آية", "Aya"), name("السلاوي", "Slaoui")), sex: .female, born: days(8), place: rabat,
             father: nil, mother: khadija, declarant: Declarant(name: khadija, relation: .mother)),
             mentions: [("names chosen by the mother (art. 16)", .singleMotherChosenName(ChosenNameMention(
@@ -82,7 +82,7 @@ public enum SampleActs {
                 reference: .motherDeclaration(date: days(1)))))])
         let latifa = person(name("لطيفة", "Latifa"), name("المريني", "Merini"))
         let born1992 = GregorianDate(year: 1992, month: 4, day: 18)
-        try birth("late birth of Hamza Merini by judgment, then his marriage (Rabat-Yacoub El Mansour)", birth(
+        try addBirth("late birth of Hamza Merini by judgment, then his marriage (Rabat-Yacoub El Mansour)", birth(
             office: 401005, child: person(name("حمزة", "Hamza"), name("المريني", "Merini")), sex: .male, born: born1992, place: rabat,
             father: person(name("إدريس", "Driss"), name("المريني", "Merini")), mother: latifa, declarant: Declarant(name: latifa, relation: .mother),
             judgment: JudgmentReference(court: "المحكمة الابتدائية بالرباط", number: "812/1611/2024", date: days(20))),
@@ -90,14 +90,14 @@ public enum SampleActs {
                 spouse: person(name("سلمى", "Salma"), name("الفاسي", "El Fassi")), marriageDate: days(4),
                 reference: .adoulDeed(AdoulDeedReference(notarialSection: "قسم التوثيق بالمحكمة الابتدائية بالرباط", number: "412", page: "318", date: days(4))))))])
         let son = person(name("عمر", "Omar"), name("التازي", "Tazi"))
-        try death("death of Mohamed Tazi (Rabat-Hassan)", DeathDeclaration(
+        try addDeath("death of Mohamed Tazi (Rabat-Hassan)", DeathDeclaration(
             office: OfficeCode(401003), deceased: person(name("محمد", "Mohamed"), name("التازي", "Tazi")), sex: .male,
             birthDate: GregorianDate(year: 1940, month: 1, day: 15), birthPlace: Place(arabic: "سلا", latin: "Salé"), birthAct: nil,
             fatherName: person(name("عبد الله", "Abdellah"), name("التازي", "Tazi")), motherName: khadija,
             deathDate: DualDate(gregorian: days(2)), deathTime: TimeOfDay(hour: 23, minute: 5), deathPlace: Place(arabic: "الرباط", latin: "Rabat"),
             declarant: Declarant(name: son, relation: .child)))
         let nephew = person(name("مصطفى", "Mustapha"), name("أمزيان", "Amezian", "ⴰⵎⵣⵢⴰⵏ"))
-        try death("death of Itto Amezian (Salé-Tabriquet)", DeathDeclaration(
+        try addDeath("death of Itto Amezian (Salé-Tabriquet)", DeathDeclaration(
             office: OfficeCode(402005), deceased: person(name("إطو", "Itto", "ⵉⵟⵟⵓ"), name("أمزيان", "Amezian", "ⴰⵎⵣⵢⴰⵏ")), sex: .female,
             birthDate: GregorianDate(year: 1936, month: 6, day: 1), birthPlace: Place(arabic: "خنيفرة", latin: "Khénifra"), birthAct: nil,
             fatherName: nil, motherName: nil, deathDate: DualDate(gregorian: days(5)), deathTime: TimeOfDay(hour: 6, minute: 30),

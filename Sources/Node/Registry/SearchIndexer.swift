@@ -167,6 +167,6 @@ public final class SearchIndexer: Sendable {
         queue.finish()
         await consumer.value
         let failed = counters.withLockedValue { $0.needsRebuild }
-        if !failed { FileManager.default.createFile(atPath: cleanMarkerPath, contents: Data()) }
+        if !failed { _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: Data()) }
     }
 }

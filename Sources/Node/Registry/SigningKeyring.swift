@@ -14,11 +14,17 @@ import TOMLKit
 /// public half is in the topology (`signingPublicKey` of the region), so anyone can verify.
 public struct RegionSigningKey: Sendable {
     public var region: String
-    public var privateKey: Curve25519.Signing.PrivateKey
+    /// The raw 32 bytes (Crypto's key types are not `Sendable`; a key is rebuilt when used).
+    private let privateKeyRaw: Data
 
     public init(region: String, privateKey: Curve25519.Signing.PrivateKey) {
         self.region = region
-        self.privateKey = privateKey
+        self.privateKeyRaw = privateKey.rawRepresentation
+    }
+
+    public var privateKey: Curve25519.Signing.PrivateKey {
+        // The bytes came from a valid key: rebuilding it cannot fail.
+        try! Curve25519.Signing.PrivateKey(rawRepresentation: privateKeyRaw)
     }
 
     public var publicKeyBase64: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
@@ -51,8 +57,9 @@ public struct RegionSigningKey: Sendable {
 
 /// The keys a node issues copies with, and the public keys it verifies copies against.
 public struct SigningKeyring: Sendable {
-    private let privateKeys: [String: Curve25519.Signing.PrivateKey]
-    private let publicKeys: [String: Curve25519.Signing.PublicKey]
+    /// Raw key bytes by region (Crypto's key types are not `Sendable`).
+    private let privateKeys: [String: Data]
+    private let publicKeys: [String: Data]
 
     /// Checks every private key against the public key the topology publishes for its region.
     public init(keys: [RegionSigningKey], topology: ClusterTopology) throws {
@@ -64,7 +71,7 @@ public struct SigningKeyring: Sendable {
             }
             publics[region.key] = key
         }
-        var privates: [String: Curve25519.Signing.PrivateKey] = [:]
+        var privates: [String: Data] = [:]
         for key in keys {
             guard let published = publics[key.region] else {
                 throw NodeConfiguration.Problem(description: "signing key for region \(key.region): the topology publishes no public key for it")
@@ -72,20 +79,22 @@ public struct SigningKeyring: Sendable {
             guard published.rawRepresentation == key.privateKey.publicKey.rawRepresentation else {
                 throw NodeConfiguration.Problem(description: "signing key for region \(key.region) does not match the topology's public key")
             }
-            privates[key.region] = key.privateKey
+            privates[key.region] = key.privateKey.rawRepresentation
         }
         privateKeys = privates
-        publicKeys = publics
+        publicKeys = publics.mapValues(\.rawRepresentation)
     }
 
     public func issuer(region: String) -> CopyIssuer? {
-        privateKeys[region].map { CopyIssuer(signingKey: $0) }
+        privateKeys[region].flatMap { try? Curve25519.Signing.PrivateKey(rawRepresentation: $0) }.map { CopyIssuer(signingKey: $0) }
     }
 
-    public func publicKey(region: String) -> Curve25519.Signing.PublicKey? { publicKeys[region] }
+    public func publicKey(region: String) -> Curve25519.Signing.PublicKey? {
+        publicKeys[region].flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+    }
 
     /// The region whose key has this fingerprint (as printed on copies).
     public func region(fingerprint: String) -> String? {
-        publicKeys.first { CopyIssuer.fingerprint(of: $0.value) == fingerprint }?.key
+        publicKeys.keys.sorted().first { region in publicKey(region: region).map(CopyIssuer.fingerprint) == fingerprint }
     }
 }
