@@ -18,29 +18,31 @@ struct ActRoutes: Sendable {
     }
 
     func registerBirth(_ request: Request) async throws -> Response {
+        let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(RegisterBirthBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        return try await write(request, officer: body.officer, recordedAt: body.recordedAt, office: body.declaration.office,
+        return try await write(requestID, officer: body.officer, recordedAt: body.recordedAt, office: body.declaration.office,
                                field: "declaration.office") { .registerBirth(body.declaration) }
     }
 
     func registerDeath(_ request: Request) async throws -> Response {
+        let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(RegisterDeathBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        return try await write(request, officer: body.officer, recordedAt: body.recordedAt, office: body.declaration.office,
+        return try await write(requestID, officer: body.officer, recordedAt: body.recordedAt, office: body.declaration.office,
                                field: "declaration.office") { .registerDeath(body.declaration) }
     }
 
     func appendMention(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let target = try RequestParsing.actID(context)
+        let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(AppendMentionBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        return try await write(request, officer: body.officer, recordedAt: body.recordedAt, office: target.register.office,
+        return try await write(requestID, officer: body.officer, recordedAt: body.recordedAt, office: target.register.office,
                                field: "office") { .appendMention(target: target, body: body.mention) }
     }
 
     /// Builds the registry request (id from `Idempotency-Key`, time stamped here), proposes it on
     /// the office's shard group, and answers 201 (new) or 200 (a retry's original outcome).
-    private func write(_ request: Request, officer: OfficerRef, recordedAt: Timestamp?, office: OfficeCode, field: String,
+    private func write(_ requestID: Registry.RequestID, officer: OfficerRef, recordedAt: Timestamp?, office: OfficeCode, field: String,
                        operation: () -> RegistryOperation) async throws -> Response {
-        let requestID = try RequestParsing.requestID(request)
         let stamped = try RequestParsing.recordedAt(recordedAt, now: now())
         var headers: HTTPFields = [.idempotencyKey: requestID.description, .recordedAt: stamped.isoString, .servedBy: "\(gateway.nodeID)"]
         let registryRequest = RegistryRequest(requestID: requestID, recordedAt: stamped, officer: officer, operation: operation())
