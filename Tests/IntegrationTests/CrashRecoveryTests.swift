@@ -83,8 +83,7 @@ struct CrashRecoveryTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for act in acts {
-            let linearizable = try await client.get("/v1/acts/\(act.actPath)")
-            try #require(linearizable.status == 200, "act \(act.actPath): HTTP \(linearizable.status) \(linearizable.text)")
+            let linearizable = try await answered(client, "/v1/acts/\(act.actPath)")
             let reference = try linearizable.decode(ActResponse.self).record
             #expect(reference.act.requestID == act.requestID, "act \(act.actPath) is the acknowledged request's")
             for node in layout.topology.nodes {
@@ -105,18 +104,30 @@ struct CrashRecoveryTests {
         let registers = Dictionary(grouping: acts, by: { $0.actID.register })
         for (register, registered) in registers {
             let path = "/v1/registers/\(register.office)/\(register.year)/\(register.kind.name)"
-            let state = try await client.get(path).decode(RegisterBody.self).state
+            let state = try await answered(client, path).decode(RegisterBody.self).state
             #expect(state.actCount == state.highestNumber, "register \(register): \(state.actCount) acts, highest number \(state.highestNumber)")
             #expect(registered.allSatisfy { $0.actID.number >= 1 && $0.actID.number <= state.actCount })
             for number in 1...max(state.actCount, 1) {
-                let response = try await client.get("/v1/acts/\(register.office)/\(register.year)/\(register.kind.name)/\(number)")
-                #expect(response.status == 200, "register \(register) number \(number): HTTP \(response.status)")
+                _ = try await answered(client, "/v1/acts/\(register.office)/\(register.year)/\(register.kind.name)/\(number)")
             }
             for node in layout.topology.nodes {
                 let verified = try await http.send("GET", node.http, path + "/verify?consistency=stale").decode(RegisterVerificationBody.self)
                 #expect(verified.intact, "register \(register) chain on node \(node.id): \(verified.breakReason ?? "")")
             }
         }
+    }
+
+    /// A linearizable read that succeeds: a 503 (a leader being elected after the restarts) is
+    /// retried until the bound; any other answer than 200 fails the test.
+    func answered(_ client: RegistryClient, _ path: String) async throws -> HTTPSClient.Response {
+        var last: HTTPSClient.Response?
+        try await waitUntil("\(path) answers") {
+            last = try? await client.get(path)
+            return last.map { $0.status != 503 } ?? false
+        }
+        let response = try #require(last)
+        try #require(response.status == 200, "\(path): HTTP \(response.status) \(response.text)")
+        return response
     }
 
     /// Polls `condition` until it holds, failing after `waitMs`.
