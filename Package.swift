@@ -80,6 +80,7 @@ let package = Package(
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Simulations/sijil-sim"),
         .testTarget(name: "RaftTests", dependencies: ["Raft"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Raft"]),
         .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry", .product(name: "Crypto", package: "swift-crypto")],

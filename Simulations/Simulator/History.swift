@@ -64,7 +64,7 @@ extension Simulation {
     static let clientTimeoutMs: UInt64 = 3_000
 
     func clientNext(_ index: Int) {
-        guard case .faults = phase else { return }
+        guard case .faults = phase, options.scenario == nil else { return }
         guard clients[index].inFlight == nil else { return }
         let group = groups[Int(rng.next() % UInt64(groups.count))]
         let key = UInt32(rng.next() % UInt64(options.keysPerGroup))
@@ -146,6 +146,21 @@ extension Simulation {
                mixing: [7, UInt64(owner.client), op.returnedAt ?? 0])
         clients[owner.client].inFlight = nil
         queue.schedule(.clientNext(owner.client), at: now + rng.next() % 40)
+    }
+
+    /// A write a scripted schedule makes, recorded like any client's.
+    func scriptedWrite(at nodeID: NodeID, group: GroupID) {
+        let index = 0
+        clients[index].counter += 1
+        let requestID = UInt64(index + 1) << 40 | clients[index].counter
+        let operation = history.operations.count
+        history.operations.append(History.Operation(
+            group: group, key: 0, kind: .write(requestID), requestID: requestID, invokedAt: history.tick(), client: index))
+        clients[index].inFlight = operation
+        let command = KeyValueMachine.Command.put(requestID: requestID, key: 0, value: requestID).encoded()
+        guard let node = nodes[nodeID], let ticket = submit(.write(group: group, command: command), to: node) else { return }
+        ticketOwners[ticket] = (index, operation)
+        queue.schedule(.clientTimeout(client: index, operation: operation), at: now + Simulation.clientTimeoutMs)
     }
 
     func clientTimedOut(_ index: Int, operation: Int) {

@@ -178,7 +178,5 @@ final class InvariantChecker: NodeCoreObserver {
         }
     }
 
-    func checkAfterEvent() {}
-
     func finalFailures() -> [String] { failures }
 }

@@ -52,14 +52,16 @@ extension Simulation {
     /// window Figure 8 of the Raft paper is about) is struck at once, leaving followers that hold
     /// those entries without the leader's own.
     func leaderAppliesOlderTerm(_ node: NodeID, group: GroupID, term: UInt64) {
-        guard options.profile == .leaderChurn, case .faults = phase else { return }
-        queue.schedule(.strikeLeader(node, group: group, term: term), at: now)
+        guard options.profile == .leaderChurn, case .faults = phase, let simNode = nodes[node] else { return }
+        // Cut it off now: what it sent this turn (its own term's entries) is still in flight
+        // and is lost with the links.
+        partition(simNode, forMs: 200 + rng.next() % 2_000)
     }
 
     func strikeLeader(_ id: NodeID, group: GroupID, term: UInt64) {
         guard case .faults = phase, let node = nodes[id], let raft = node.core?.raft(of: group),
               raft.role == .leader, raft.term == term else { return }
-        if rng.next() % 2 == 0 { crashNode(node) } else { partition(node) }
+        if rng.next() % 4 == 0 { crashNode(node) } else { partition(node, forMs: 200 + rng.next() % 2_000) }
     }
 
     private func leaderOfRandomGroup() -> SimNode? {
@@ -80,7 +82,7 @@ extension Simulation {
 
     private func partitionNode() { partition(randomNode()) }
 
-    private func partition(_ node: SimNode) {
+    private func partition(_ node: SimNode, forMs duration: UInt64? = nil) {
         var links = Set<Link>()
         for other in nodeOrder where other != node.id {
             links.insert(Link(from: node.id, to: other))
@@ -88,7 +90,7 @@ extension Simulation {
         }
         faults.nodePartitions += 1
         record("partition node \(node.id)", mixing: [10, node.id])
-        cut(links, forMs: 1_000 + rng.next() % 3_000)
+        cut(links, forMs: duration ?? 1_000 + rng.next() % 3_000)
     }
 
     private func cutRegionFromCenter() {

@@ -85,6 +85,10 @@ public final class Simulation {
     var phaseDeadline: UInt64 = 0
     var probes: [GroupID: ClientTicket] = [:]
     var probeAcknowledged: Set<GroupID> = []
+    /// The scripted schedule being played, if any.
+    var figure8: Figure8Scenario?
+    /// Drops frames it returns true for (scripted schedules only).
+    var frameFilter: ((NodeID, NodeID, [(group: GroupID, message: Message)]) -> Bool)?
     /// Nodes whose disk was damaged and that have not finished repairing it.
     var damagedNodes: Set<NodeID> = []
 
@@ -103,8 +107,8 @@ public final class Simulation {
     public init(options: SimulationOptions) {
         self.options = options
         var rng = SplitMix64(seed: options.seed)
-        self.shape = options.shape ?? (rng.next() % 2 == 0 ? .oneRegion : .twoRegions)
-        self.entriesPerMessageMax = 1 + Int(rng.next() % 4)
+        self.shape = options.scenario != nil ? .oneRegion : options.shape ?? (rng.next() % 2 == 0 ? .oneRegion : .twoRegions)
+        self.entriesPerMessageMax = options.scenario != nil ? 1 : 1 + Int(rng.next() % 4)
         self.inflightMessagesMax = 1 + Int(rng.next() % 8)
         self.rng = rng
     }
@@ -159,7 +163,7 @@ public final class Simulation {
             for id in ids { nodes[id] = SimNode(id: id, region: region, isCenter: false) }
             for _ in 0..<2 {
                 let voters = Set(ids.prefix(3)).union([Simulation.centerID])
-                let membership = Membership(voters: voters, center: Simulation.centerID, centerRule: rng.next() % 2 == 0)
+                let membership = Membership(voters: voters, center: Simulation.centerID, centerRule: options.scenario == nil && rng.next() % 2 == 0)
                 groups.append(GroupDescriptor(id: nextGroup, region: region, machine: "kv", initialMembership: membership))
                 nextGroup += 1
             }
@@ -201,6 +205,10 @@ public final class Simulation {
     }
 
     private func scheduleInitialEvents() {
+        if options.scenario == .figure8 {
+            figure8 = Figure8Scenario()
+            return
+        }
         for client in clients { queue.schedule(.clientNext(client.id), at: 200 + rng.next() % 300) }
         if options.faults {
             messageFaults = true
@@ -214,7 +222,8 @@ public final class Simulation {
     private func handle(_ event: SimEvent) {
         switch event {
         case .deliver(let from, let to, let frame):
-            guard let node = nodes[to], let core = node.core else { return }
+            // A link cut while a frame is in flight loses the frame, as a cable cut would.
+            guard let node = nodes[to], let core = node.core, !blocked.contains(Link(from: from, to: to)) else { return }
             record("deliver \(from)->\(to) \(frame.count)B \(NodeCore.describe(frame: frame))", mixing: [1, from, to, UInt64(frame.count), fnv(frame)])
             core.receive(from: from, frame: frame)
             scheduleTurnIfNeeded(node)
@@ -253,7 +262,11 @@ public final class Simulation {
         case .strikeLeader(let id, let group, let term):
             strikeLeader(id, group: group, term: term)
         }
-        checker.checkAfterEvent()
+        if var script = figure8 {
+            let finished = script.advance(self)
+            figure8 = finished ? nil : script
+            if finished, case .faults = phase { endFaultPhase() }
+        }
     }
 
     func scheduleTurnIfNeeded(_ node: SimNode) {
@@ -267,6 +280,10 @@ public final class Simulation {
     func transmit(from: NodeID, to: NodeID, frame: [UInt8]) {
         faults.messagesSent += 1
         guard !blocked.contains(Link(from: from, to: to)) else {
+            faults.messagesDropped += 1
+            return
+        }
+        if let filter = frameFilter, filter(from, to, NodeCore.raftMessages(in: frame)) {
             faults.messagesDropped += 1
             return
         }

@@ -29,6 +29,8 @@ public struct SimulationOptions: Sendable {
     /// leader is crashed or cut off every few hundred milliseconds), which is what exposes
     /// commitment bugs such as the one in Figure 8 of the Raft paper.
     public var profile: FaultProfile
+    /// A scripted schedule instead of random faults.
+    public var scenario: Scenario?
     /// A deliberately broken core, to prove the checkers catch it.
     public var raftFaults: RaftFaults
     /// Record a readable trace of every event (slow; for replaying one seed).
@@ -37,7 +39,7 @@ public struct SimulationOptions: Sendable {
     public init(
         seed: UInt64, shape: ClusterShape? = nil, faults: Bool = true, faultPhaseMs: UInt64 = 12_000,
         convergenceBoundMs: UInt64 = 30_000, progressBoundMs: UInt64 = 10_000, clients: Int = 6, profile: FaultProfile = .standard,
-        keysPerGroup: UInt32 = 6, tickMs: UInt64 = 100, raftFaults: RaftFaults = RaftFaults(), trace: Bool = false
+        keysPerGroup: UInt32 = 6, tickMs: UInt64 = 100, scenario: Scenario? = nil, raftFaults: RaftFaults = RaftFaults(), trace: Bool = false
     ) {
         self.seed = seed
         self.shape = shape
@@ -49,9 +51,16 @@ public struct SimulationOptions: Sendable {
         self.profile = profile
         self.keysPerGroup = keysPerGroup
         self.tickMs = tickMs
+        self.scenario = scenario
         self.raftFaults = raftFaults
         self.trace = trace
     }
+}
+
+/// Scripted schedules.
+public enum Scenario: String, Sendable, CaseIterable {
+    /// Figure 8 of the Raft paper (see `Figure8Scenario`).
+    case figure8 = "figure-8"
 }
 
 /// How hard the simulator hits the cluster.

@@ -28,6 +28,9 @@ struct SijilSim: ParsableCommand {
     @Flag(name: .long, help: "Run without faults.")
     var noFaults = false
 
+    @Option(name: .long, help: "Play a scripted schedule instead of random faults: figure-8.")
+    var scenario: String?
+
     @Option(name: .long, help: "Fault profile: standard or leader-churn.")
     var profile: String = "standard"
 
@@ -47,7 +50,7 @@ struct SijilSim: ParsableCommand {
     var worker = false
 
     mutating func run() throws {
-        let setup = try Setup(shape: shape, noFaults: noFaults, broken: broken, trace: trace, profile: profile)
+        let setup = try Setup(shape: shape, noFaults: noFaults, broken: broken, trace: trace, profile: profile, scenario: scenario)
         if worker {
             for seed in seedStart..<(seedStart + seeds) {
                 let result = Simulation(options: setup.options(seed: seed)).run()
@@ -120,6 +123,7 @@ struct SijilSim: ParsableCommand {
         if let shape { arguments += ["--shape", shape] }
         if noFaults { arguments.append("--no-faults") }
         arguments += ["--profile", profile]
+        if let scenario { arguments += ["--scenario", scenario] }
         if let broken { arguments += ["--broken", broken] }
         return arguments
     }
@@ -146,9 +150,15 @@ struct Setup {
     var faults: Bool
     var trace: Bool
     var profile: FaultProfile
+    var scenario: Scenario?
     var replayExtra = ""
 
-    init(shape: String?, noFaults: Bool, broken: String?, trace: Bool, profile: String) throws {
+    init(shape: String?, noFaults: Bool, broken: String?, trace: Bool, profile: String, scenario: String?) throws {
+        if let scenario {
+            guard let parsed = Scenario(rawValue: scenario) else { throw ValidationError("unknown scenario \(scenario)") }
+            self.scenario = parsed
+            replayExtra += " --scenario \(scenario)"
+        }
         guard let parsedProfile = FaultProfile(rawValue: profile) else { throw ValidationError("unknown profile \(profile)") }
         self.profile = parsedProfile
         if parsedProfile != .standard { replayExtra += " --profile \(profile)" }
@@ -171,7 +181,7 @@ struct Setup {
     }
 
     func options(seed: UInt64) -> SimulationOptions {
-        SimulationOptions(seed: seed, shape: forcedShape, faults: faults, profile: profile, raftFaults: raftFaults, trace: trace)
+        SimulationOptions(seed: seed, shape: forcedShape, faults: faults, profile: profile, scenario: scenario, raftFaults: raftFaults, trace: trace)
     }
 }
 

@@ -159,3 +159,15 @@ extension NodeCore {
         return counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ") + " | " + details.joined(separator: "; ")
     }
 }
+
+extension NodeCore {
+    /// The Raft messages a frame carries, by group: for tests and diagnostics that reason about
+    /// what is on the wire. Other messages are left out; an undecodable frame gives nothing.
+    public static func raftMessages(in frame: [UInt8]) -> [(group: GroupID, message: Message)] {
+        guard let messages = try? NodeFrame.decode(frame) else { return [] }
+        return messages.compactMap { message in
+            if case .raft(let group, let raft) = message { return (group, raft) }
+            return nil
+        }
+    }
+}
