@@ -100,6 +100,26 @@ public struct GroupStatus: Sendable, Codable, Equatable {
     public var centerLag: UInt64?
     /// "ok", "no-leader", "halted: reason"...
     public var health: String
+
+    public init(group: UInt64, region: String, role: String, term: UInt64, leader: UInt64, voters: [UInt64], learners: [UInt64],
+                center: UInt64?, durability: String, commitIndex: UInt64, appliedIndex: UInt64, lastIndex: UInt64,
+                replicationLag: UInt64?, centerLag: UInt64?, health: String) {
+        self.group = group
+        self.region = region
+        self.role = role
+        self.term = term
+        self.leader = leader
+        self.voters = voters
+        self.learners = learners
+        self.center = center
+        self.durability = durability
+        self.commitIndex = commitIndex
+        self.appliedIndex = appliedIndex
+        self.lastIndex = lastIndex
+        self.replicationLag = replicationLag
+        self.centerLag = centerLag
+        self.health = health
+    }
 }
 
 extension GroupStatus {

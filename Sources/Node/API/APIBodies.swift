@@ -132,6 +132,16 @@ public struct NodeStatusBody: Codable, Sendable, Equatable {
     public var groups: [GroupStatus]
     public var search: SearchIndexer.Status?
     public var requestsInFlight: Int
+
+    public init(node: UInt64, region: String, center: Bool, http: String, groups: [GroupStatus], search: SearchIndexer.Status?, requestsInFlight: Int) {
+        self.node = node
+        self.region = region
+        self.center = center
+        self.http = http
+        self.groups = groups
+        self.search = search
+        self.requestsInFlight = requestsInFlight
+    }
 }
 
 extension ActID {

@@ -30,6 +30,12 @@ public struct ClusterStatusReport: Codable, Sendable {
     public var rows: [Row]
     public var nodes: [NodeReach]
 
+    public init(cluster: String, rows: [Row], nodes: [NodeReach]) {
+        self.cluster = cluster
+        self.rows = rows
+        self.nodes = nodes
+    }
+
     /// Asks every node of `topology` for its status.
     public static func collect(topology: ClusterTopology, client: HTTPSClient) async -> ClusterStatusReport {
         var views: [UInt64: NodeStatusBody] = [:]
@@ -59,7 +65,8 @@ public struct ClusterStatusReport: Codable, Sendable {
         return ClusterStatusReport(cluster: topology.name, rows: rows(topology: topology, views: views), nodes: reach.sorted { $0.node < $1.node })
     }
 
-    static func rows(topology: ClusterTopology, views: [UInt64: NodeStatusBody]) -> [Row] {
+    /// One row per group of the topology, from the nodes' views (by node id).
+    public static func rows(topology: ClusterTopology, views: [UInt64: NodeStatusBody]) -> [Row] {
         var rows: [Row] = []
         for region in topology.regions {
             for shard in region.shards {
