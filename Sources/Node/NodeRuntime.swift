@@ -7,8 +7,11 @@ import Transport
 /// A running node: its RocksDB store, its transport, and the loop thread that drives its
 /// `NodeCore`. The HTTP API and the CLI talk to it through `submit` and `status`.
 public final class NodeRuntime: Sendable {
+    /// The configuration the node was started with.
     public let configuration: NodeConfiguration
+    /// The node's Prometheus metrics.
     public let metrics: NodeMetrics
+    /// The logger of the node.
     public let logger: Logger
     /// The derived search index of the acts this node applies (nil when started without one).
     public let search: SearchIndexer?
@@ -17,7 +20,9 @@ public final class NodeRuntime: Sendable {
     let disk: RocksDisk
     private let inbound: Task<Void, Never>
 
+    /// This node's id.
     public var nodeID: UInt64 { configuration.nodeID }
+    /// The cluster topology.
     public var topology: ClusterTopology { configuration.topology }
 
     private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, loop: NodeLoop, transport: Transport, disk: RocksDisk) {

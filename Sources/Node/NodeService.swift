@@ -6,9 +6,12 @@ import ServiceLifecycle
 /// until a graceful shutdown (SIGTERM or SIGINT through the `ServiceGroup`), then stops the
 /// API first and the runtime second, so no request is cut in the middle of a turn.
 public struct NodeService: Service {
+    /// The configuration the node was started with.
     public let configuration: NodeConfiguration
+    /// The logger of the node.
     public let logger: Logger
 
+    /// Creates a value from its parts.
     public init(configuration: NodeConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
@@ -18,6 +21,7 @@ public struct NodeService: Service {
     /// the supervisor restarts it and it recovers from disk. EX_SOFTWARE.
     public static let fatalExitStatus: Int32 = 70
 
+    /// Runs the node until a graceful shutdown.
     public func run() async throws {
         let logger = logger
         let runtime = try await NodeRuntime.startRegistryNode(configuration: configuration, logger: logger) { reason in

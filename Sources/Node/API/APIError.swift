@@ -10,14 +10,20 @@ import Registry
 /// part of the request at fault when there is one; `violations` lists every registry rule a
 /// refused act breaks, each with its field path and the field's French and Arabic labels.
 public struct APIError: Error, Sendable, Equatable {
+    /// The HTTP status.
     public var status: HTTPResponse.Status
+    /// A stable code.
     public var code: String
+    /// What was done.
     public var message: String
+    /// The part of the request at fault.
     public var field: String?
+    /// Every registry rule broken.
     public var violations: [RuleViolation]
     /// Seconds after which a retry makes sense (sent as `Retry-After`).
     public var retryAfterSeconds: Int?
 
+    /// Creates a value from its parts.
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil,
                 violations: [RuleViolation] = [], retryAfterSeconds: Int? = nil) {
         self.status = status
@@ -30,16 +36,22 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// The JSON body.
     public struct Body: Codable, Sendable, Equatable {
+        /// The error.
         public var error: Detail
         /// The error as sent on the wire.
         public struct Detail: Codable, Sendable, Equatable {
+            /// A stable code.
             public var code: String
+            /// What was done.
             public var message: String
+            /// The part of the request at fault.
             public var field: String?
+            /// Every registry rule broken.
             public var violations: [RuleViolation]?
         }
     }
 
+    /// The whole body.
     public var body: Body {
         Body(error: .init(code: code, message: message, field: field, violations: violations.isEmpty ? nil : violations))
     }
@@ -98,6 +110,7 @@ public struct APIError: Error, Sendable, Equatable {
                         field: first?.field.rawValue, violations: violations)
     }
 
+    /// A 400 error.
     public static func badRequest(_ code: String, _ message: String, field: String? = nil) -> APIError {
         APIError(.badRequest, code, message, field: field)
     }

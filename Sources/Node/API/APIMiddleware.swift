@@ -50,9 +50,11 @@ struct InFlightLimitMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Counts requests in flight under a limit.
 public final class InFlightCounter: Sendable {
+    /// Most requests at once.
     public let limit: Int
     private let current = NIOLockedValueBox(0)
 
+    /// Creates a value from its parts.
     public init(limit: Int) {
         precondition(limit > 0, "a positive limit")
         self.limit = limit
@@ -67,6 +69,7 @@ public final class InFlightCounter: Sendable {
         }
     }
 
+    /// Releases a slot.
     public func leave() {
         current.withLockedValue { value in
             precondition(value > 0, "leave without enter")
@@ -74,5 +77,6 @@ public final class InFlightCounter: Sendable {
         }
     }
 
+    /// Requests being served.
     public var inFlight: Int { current.withLockedValue { $0 } }
 }

@@ -16,6 +16,7 @@ public final class AuditLog: Sendable {
     /// Longest actor or purpose kept, in characters: a name and a case number, not a document.
     static let fieldCharactersMax = 200
 
+    /// Creates a value from its parts.
     public init(path: String, node: UInt64) throws {
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -46,6 +47,7 @@ public final class AuditLog: Sendable {
         handle.withLockedValue { $0.write(data) }
     }
 
+    /// Closes the log file.
     public func close() {
         handle.withLockedValue { try? $0.close() }
     }

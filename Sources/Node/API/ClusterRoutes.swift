@@ -142,30 +142,46 @@ struct ClusterRoutes: Sendable {
 
 /// `GET /v1/cluster/groups/{group}/stats`.
 public struct StatsBody: Codable, Sendable, Equatable {
+    /// The shard group.
     public var group: UInt64
+    /// Registers holding acts.
     public var registers: UInt64
+    /// Birth acts.
     public var birthActs: UInt64
+    /// Death acts.
     public var deathActs: UInt64
+    /// Marginal mentions.
     public var mentions: UInt64
     /// Equal on two replicas exactly when every register's chain is.
     public var chainHeadsDigest: ChainDigest
+    /// How fresh the answer is.
     public var freshness: ReadFreshness
 }
 
 /// `GET /v1/registers/{office}/{year}/{kind}`.
 public struct RegisterBody: Codable, Sendable, Equatable {
+    /// The register.
     public var register: RegisterID
+    /// Its numbering and chain head.
     public var state: RegisterState
+    /// How fresh the answer is.
     public var freshness: ReadFreshness
 }
 
 /// `GET /v1/registers/{office}/{year}/{kind}/verify`.
 public struct RegisterVerificationBody: Codable, Sendable, Equatable {
+    /// The register.
     public var register: RegisterID
+    /// The chain verifies.
     public var intact: Bool
+    /// Entries in the chain (when intact).
     public var chainLength: UInt64?
+    /// The chain head.
     public var chainHead: ChainDigest?
+    /// Position of the first break.
     public var breakPosition: UInt64?
+    /// Why the chain breaks there.
     public var breakReason: String?
+    /// How fresh the answer is.
     public var freshness: ReadFreshness
 }

@@ -10,16 +10,22 @@ import NIOSSL
 public struct HTTPSClient: Sendable {
     /// A response: status, headers and the whole body.
     public struct Response: Sendable {
+        /// The HTTP status.
         public var status: Int
+        /// The response headers.
         public var headers: [(name: String, value: String)]
+        /// The whole body.
         public var body: [UInt8]
 
+        /// The first header of that name, if any.
         public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
 
+        /// The body as UTF-8 text.
         public var text: String { String(decoding: body, as: UTF8.self) }
 
+        /// Decodes the body as JSON.
         public func decode<T: Decodable>(_ type: T.Type) throws -> T {
             try JSONDecoder().decode(T.self, from: Data(body))
         }
@@ -27,6 +33,7 @@ public struct HTTPSClient: Sendable {
 
     /// Why a request got no response.
     public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// Why, for people.
         public var description: String
     }
 
@@ -37,6 +44,7 @@ public struct HTTPSClient: Sendable {
     public static let defaultTimeoutMs: UInt64 = 10_000
 
     private let sslContext: NIOSSLContext
+    /// Milliseconds before a request is abandoned.
     public let timeoutMs: UInt64
 
     /// A client trusting the CA certificate in `caCertificatePath`.

@@ -6,6 +6,7 @@ import Registry
 /// answers that say the write may be retried (503) or on a node that does not answer, trying
 /// the next node when one is down.
 public struct RegistryClient: Sendable {
+    /// The client that sends the requests.
     public let http: HTTPSClient
     /// Node HTTP addresses, tried in order.
     public let addresses: [String]
@@ -13,6 +14,7 @@ public struct RegistryClient: Sendable {
     /// election and a node restart without hanging a CLI for minutes.
     public static let attemptsMax = 30
 
+    /// Creates a value from its parts.
     public init(http: HTTPSClient, addresses: [String]) {
         precondition(!addresses.isEmpty, "at least one node")
         self.http = http

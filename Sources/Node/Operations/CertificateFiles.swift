@@ -10,6 +10,7 @@ public enum CertificateFiles {
     /// Validity of a node certificate: two years, renewed at the operator's yearly maintenance.
     public static let nodeValidityDays = 730
 
+    /// Writes a file, readable only by its owner when `secret`.
     public static func write(_ text: String, to path: String, secret: Bool) throws {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -27,6 +28,7 @@ public enum CertificateFiles {
         return authority
     }
 
+    /// Reads `ca.pem` and `ca.key` from a directory.
     public static func loadAuthority(directory: String) throws -> CertificateAndKeyPEM {
         CertificateAndKeyPEM(
             certificatePEM: try String(contentsOfFile: directory + "/ca.pem", encoding: .utf8),

@@ -13,32 +13,44 @@ import Registry
 /// data/node-<id>/               each node's RocksDB, search index and audit log
 /// ```
 public struct ClusterLayout: Sendable {
+    /// The cluster directory.
     public var directory: String
+    /// The cluster topology.
     public var topology: ClusterTopology
 
+    /// `topology.toml`.
     public var topologyPath: String { directory + "/topology.toml" }
+    /// The cluster CA certificate.
     public var caCertificatePath: String { directory + "/certs/ca.pem" }
+    /// The configuration file of a node.
     public func configurationPath(node: UInt64) -> String { directory + "/nodes/node-\(node).toml" }
+    /// The data directory of a node.
     public func dataDirectory(node: UInt64) -> String { directory + "/data/node-\(node)" }
 
     /// What `cluster init` builds: one region and, optionally, the national centre, on one
     /// host (loopback for `sijil dev`) or on the hosts given.
     public struct Plan: Sendable {
+        /// The cluster's name (in certificates).
         public var clusterName = "sijil"
+        /// The region key.
         public var regionKey = "RSK"
         /// The official region number (04: Rabat-Salé-Kénitra).
         public var regionCode: UInt8 = 4
+        /// "center" or "region".
         public var durability = "center"
         /// Hosts of the regional nodes, in order (ids 1, 2, 3, ...).
         public var regionalHosts = ["127.0.0.1", "127.0.0.1", "127.0.0.1"]
         /// Host of the national centre (id `centerNodeID`), or nil for none.
         public var centerHost: String? = "127.0.0.1"
+        /// Shard groups of the region.
         public var shardCount = 2
         /// Node k (0-based, the centre last) serves HTTP on basePort + k and talks to its peers
         /// on basePort + 100 + k.
         public var basePort = 7400
+        /// The Raft tick of every node, in milliseconds.
         public var tickMs: UInt64 = 100
 
+        /// Creates a value from its parts.
         public init() {}
     }
 

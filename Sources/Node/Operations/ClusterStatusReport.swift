@@ -5,31 +5,48 @@ import Foundation
 public struct ClusterStatusReport: Codable, Sendable {
     /// One shard group.
     public struct Row: Codable, Sendable, Equatable {
+        /// The region key (e.g. "RSK").
         public var region: String
+        /// The shard group.
         public var group: UInt64
         /// Nil when no reachable node knows a leader.
         public var leader: UInt64?
+        /// Voting members.
         public var members: [UInt64]
+        /// Non-voting members.
         public var learners: [UInt64]
+        /// The commit index.
         public var commitIndex: UInt64
+        /// Entries the slowest voter lacks (from the leader).
         public var lag: UInt64?
+        /// Entries the centre lacks (from the leader).
         public var centerLag: UInt64?
+        /// "center" or "region".
         public var durability: String
+        /// "ok", "degraded", "no-leader", "unreachable" or "halted: ...".
         public var health: String
     }
 
     /// Whether a node answered.
     public struct NodeReach: Codable, Sendable, Equatable {
+        /// The node id.
         public var node: UInt64
+        /// The client that sends the requests.
         public var http: String
+        /// The node answered.
         public var reachable: Bool
+        /// The error.
         public var error: String?
     }
 
+    /// The cluster's name.
     public var cluster: String
+    /// One row per group.
     public var rows: [Row]
+    /// Every node, reachable or not.
     public var nodes: [NodeReach]
 
+    /// Creates a value from its parts.
     public init(cluster: String, rows: [Row], nodes: [NodeReach]) {
         self.cluster = cluster
         self.rows = rows

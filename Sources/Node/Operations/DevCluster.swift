@@ -5,7 +5,9 @@ import Registry
 /// `sijil dev`: Rabat-Salé-Kénitra with three nodes and the national centre on loopback, each a
 /// separate process with its own RocksDB directory, TLS on, a few sample acts loaded.
 public struct DevCluster: Sendable {
+    /// The cluster directory.
     public var directory: String
+    /// The first port.
     public var basePort: Int
     /// The `sijil` binary to start the nodes with.
     public var executable: String
@@ -16,6 +18,7 @@ public struct DevCluster: Sendable {
     /// start on a loaded 2-core machine takes a few seconds; a minute means something is wrong.
     public static let startupTimeoutMs: UInt64 = 60_000
 
+    /// Creates a value from its parts.
     public init(directory: String, basePort: Int, executable: String) {
         self.directory = directory
         self.basePort = basePort

@@ -6,14 +6,19 @@ import NIOConcurrencyHelpers
 public final class NodeProcesses: Sendable {
     /// One running child.
     public struct Child: Sendable {
+        /// The node id.
         public var node: UInt64
+        /// The running process.
         public var process: Process
     }
 
     private let children = NIOLockedValueBox<[UInt64: Process]>([:])
+    /// The `sijil` binary.
     public let executable: String
+    /// The cluster directory the nodes run from.
     public let layout: ClusterLayout
 
+    /// Creates a value from its parts.
     public init(executable: String, layout: ClusterLayout) {
         self.executable = executable
         self.layout = layout
@@ -43,8 +48,10 @@ public final class NodeProcesses: Sendable {
         children.withLockedValue { $0[id] = process }
     }
 
+    /// Nodes whose process runs.
     public var running: [UInt64] { children.withLockedValue { $0.keys.sorted() } }
 
+    /// The process id of a running node.
     public func pid(_ id: UInt64) -> Int32? { children.withLockedValue { $0[id]?.processIdentifier } }
 
     /// Sends `signal` to node `id` and waits (bounded) until it has exited. Returns false when

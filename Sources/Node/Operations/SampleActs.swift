@@ -22,9 +22,13 @@ public enum SampleActs {
     /// A registration to send: its path, body and idempotency key, and the mentions to append
     /// to the act it creates.
     public struct Sample: Sendable {
+        /// What the sample is, for people.
         public var label: String
+        /// The route it is sent to.
         public var path: String
+        /// The whole body.
         public var body: [UInt8]
+        /// Marginal mentions.
         public var mentions: [(label: String, body: [UInt8])]
     }
 

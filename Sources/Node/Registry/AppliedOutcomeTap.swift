@@ -17,6 +17,7 @@ public final class AppliedOutcomeTap: Sendable {
     }
     private let state = NIOLockedValueBox(State())
 
+    /// Creates a value from its parts.
     public init() {}
 
     func record(group: GroupID, outcome: [UInt8]) {

@@ -13,20 +13,25 @@ public enum ReadConsistency: String, Sendable, Codable {
 
 /// Where a read was served from and how fresh it is.
 public struct ReadFreshness: Sendable, Codable, Equatable {
+    /// How the read was served.
     public var consistency: ReadConsistency
     /// The group's log index the answer reflects.
     public var appliedIndex: UInt64
     /// Committed entries this replica had not applied yet (0 for linearizable reads).
     public var behindCommit: UInt64
+    /// The node id.
     public var node: UInt64
+    /// The shard group.
     public var group: UInt64
 }
 
 /// The result of a registration or a mention.
 public struct WriteReceipt: Sendable, Equatable {
+    /// The registry's accepted entry.
     public var entry: AcceptedEntry
     /// The request id had already been applied: this is its original entry, nothing new was written.
     public var duplicate: Bool
+    /// The shard group.
     public var group: UInt64
     /// The log index of the entry that applied it (0 for a duplicate answered before the log).
     public var logIndex: UInt64
@@ -36,12 +41,16 @@ public struct WriteReceipt: Sendable, Equatable {
 /// into typed results or `APIError`s. Holds no state of its own: every decision about an act is
 /// the state machine's, taken when the command is applied.
 public struct RegistryGateway: Sendable {
+    /// How the gateway submits a request to the node core.
     public typealias Submit = @Sendable (ClientRequest) async -> ClientResult
 
+    /// The cluster topology.
     public let topology: ClusterTopology
+    /// This node's id.
     public let nodeID: UInt64
     private let submit: Submit
 
+    /// Creates a value from its parts.
     public init(topology: ClusterTopology, nodeID: UInt64, submit: @escaping Submit) {
         self.topology = topology
         self.nodeID = nodeID

@@ -14,6 +14,7 @@ import RegistrySearch
 /// Freshness: records reach the index after the turn that applied them, through a queue; a
 /// search can miss an act acknowledged a moment earlier. Reads of acts never go through it.
 public final class SearchIndexer: Sendable {
+    /// The search index (SQLite).
     public let index: RegistrySearchIndex
     let tap = AppliedOutcomeTap()
     private let cleanMarkerPath: String
@@ -41,10 +42,15 @@ public final class SearchIndexer: Sendable {
 
     /// What the status endpoint shows about the index.
     public struct Status: Codable, Sendable, Equatable {
+        /// Acts in the index.
         public var actsIndexed: Int
+        /// Record batches waiting to be written.
         public var batchesQueued: Int
+        /// Rebuilds since the start.
         public var rebuilds: UInt64
+        /// A rebuild is due.
         public var needsRebuild: Bool
+        /// The last write error, if any.
         public var lastError: String?
     }
 
@@ -156,6 +162,7 @@ public final class SearchIndexer: Sendable {
         counters.withLockedValue { $0.needsRebuild = true }
     }
 
+    /// The index's state, for the status endpoint.
     public func status() -> Status {
         let counters = counters.withLockedValue { $0 }
         return Status(actsIndexed: (try? index.count()) ?? -1, batchesQueued: counters.queued, rebuilds: counters.rebuilds,

@@ -13,20 +13,24 @@ import TOMLKit
 /// The file is secret (mode 0600) and is distributed with the region's node certificates; the
 /// public half is in the topology (`signingPublicKey` of the region), so anyone can verify.
 public struct RegionSigningKey: Sendable {
+    /// The region key (e.g. "RSK").
     public var region: String
     /// The raw 32 bytes (Crypto's key types are not `Sendable`; a key is rebuilt when used).
     private let privateKeyRaw: Data
 
+    /// Creates a value from its parts.
     public init(region: String, privateKey: Curve25519.Signing.PrivateKey) {
         self.region = region
         self.privateKeyRaw = privateKey.rawRepresentation
     }
 
+    /// The Ed25519 signing key.
     public var privateKey: Curve25519.Signing.PrivateKey {
         // The bytes came from a valid key: rebuilding it cannot fail.
         try! Curve25519.Signing.PrivateKey(rawRepresentation: privateKeyRaw)
     }
 
+    /// The public key as published in the topology (raw 32 bytes, base64).
     public var publicKeyBase64: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
 
     private struct File: Codable {
@@ -39,6 +43,7 @@ public struct RegionSigningKey: Sendable {
         try TOMLEncoder().encode(File(region: region, private_key: privateKey.rawRepresentation.base64EncodedString()))
     }
 
+    /// Reads a region key file.
     public static func load(path: String) throws -> RegionSigningKey {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
@@ -85,10 +90,12 @@ public struct SigningKeyring: Sendable {
         publicKeys = publics.mapValues(\.rawRepresentation)
     }
 
+    /// The copy issuer of a region, when this node holds its key.
     public func issuer(region: String) -> CopyIssuer? {
         privateKeys[region].flatMap { try? Curve25519.Signing.PrivateKey(rawRepresentation: $0) }.map { CopyIssuer(signingKey: $0) }
     }
 
+    /// The published public key of a region.
     public func publicKey(region: String) -> Curve25519.Signing.PublicKey? {
         publicKeys[region].flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
     }
