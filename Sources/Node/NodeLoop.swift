@@ -16,8 +16,6 @@ final class NodeLoop: @unchecked Sendable {
         case request(ClientRequest, CheckedContinuation<ClientResult, Never>, isWrite: Bool)
         case status(CheckedContinuation<[GroupStatus], Never>)
         case createGroups([GroupDescriptor])
-        /// Work that must run on the loop thread with the core (reading applied state).
-        case inspect(@Sendable (NodeCore) -> Void)
     }
 
     /// Inputs waiting beyond this are refused: the HTTP layer answers 503 instead of the queue
@@ -81,13 +79,6 @@ final class NodeLoop: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the loop thread with the core; nil when the loop stopped.
-    func inspect<T: Sendable>(_ body: @escaping @Sendable (NodeCore) -> T) async -> T? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
-            if !enqueue(.inspect({ core in continuation.resume(returning: body(core)) })) { continuation.resume(returning: nil) }
-        }
-    }
-
     func status() async -> [GroupStatus] {
         await withCheckedContinuation { continuation in
             if !enqueue(.status(continuation)) { continuation.resume(returning: []) }
@@ -138,8 +129,6 @@ final class NodeLoop: @unchecked Sendable {
                     for descriptor in descriptors {
                         do { try core.createGroup(descriptor) } catch { onFatal("creating group \(descriptor.id): \(error)") }
                     }
-                case .inspect(let body):
-                    body(core)
                 }
             }
         }
@@ -183,7 +172,6 @@ final class NodeLoop: @unchecked Sendable {
             switch input {
             case .request(_, let continuation, _): continuation.resume(returning: .failed(.overloaded("node stopping")))
             case .status(let continuation): continuation.resume(returning: [])
-            case .inspect(let body): body(core)
             case .frames, .createGroups: break
             }
         }

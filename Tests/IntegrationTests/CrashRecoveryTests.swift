@@ -14,7 +14,7 @@ struct CrashRecoveryTests {
     static let actsPerWriter = 8
     /// Bound of every wait on a state (a leader, a replica catching up). Generous for a loaded
     /// 2-core machine; reaching it is a failure, never a pass.
-    static let waitMs: UInt64 = 60_000
+    static let waitMs: UInt64 = 120_000
 
     @Test func acknowledgedActsSurviveKillingALeaderAndAFollower() async throws {
         let cluster = try await TestCluster.start()

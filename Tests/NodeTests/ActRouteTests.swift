@@ -7,7 +7,7 @@ import Registry
 import Testing
 
 /// The register's routes on a real single-node cluster, in process.
-@Suite struct ActRouteTests {
+@Suite(.serialized) struct ActRouteTests {
     static let key = HTTPField.Name("Idempotency-Key")!
 
     @Test func registeringABirthAnswersCreatedAndTheActReadsBackIdentical() async throws {

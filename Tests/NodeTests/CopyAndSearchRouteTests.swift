@@ -7,7 +7,7 @@ import Registry
 import Testing
 
 /// Copies, their verification, search, status and metrics on a real single node, in process.
-@Suite struct CopyAndSearchRouteTests {
+@Suite(.serialized) struct CopyAndSearchRouteTests {
     static func register(_ client: some TestClientProtocol) async throws -> WriteResponse {
         let body = Bodies.json(RegisterBirthBody(officer: Bodies.officer, declaration: Bodies.birth()))
         return try await client.execute(uri: "/v1/acts/births", method: .post, body: body) { response in
@@ -67,7 +67,7 @@ import Testing
         try await SingleNodeFixture.with { _, app in
             try await app.test(.router) { client in
                 let act = try await Self.register(client)
-                let deadline = ContinuousClock.now + .seconds(30)
+                let deadline = ContinuousClock.now + .seconds(120)
                 var found: SearchResponse?
                 while ContinuousClock.now < deadline {
                     let answer = try await client.execute(uri: "/v1/search?name=Yasin%20Alaoui", method: .get) { response in
@@ -76,7 +76,7 @@ import Testing
                     if !answer.hits.isEmpty { found = answer; break }
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                let answer = try #require(found, "the act reached the index within 30 s")
+                let answer = try #require(found, "the act reached the index within 120 s")
                 #expect(answer.hits.map(\.actPath) == [act.actPath])
                 #expect(answer.consistency == "index")
                 try await client.execute(uri: "/v1/search", method: .get) { response in

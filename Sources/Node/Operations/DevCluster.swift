@@ -41,6 +41,9 @@ public struct DevCluster: Sendable {
         } else {
             layout = try ClusterLayout.open(directory: directory)
             say("reusing cluster in \(directory)")
+            if let first = layout.topology.nodes.first.flatMap({ HostPort($0.http) }), first.port != basePort {
+                say("note: the existing cluster keeps its ports (from \(first.port)); --base-port applies to a new directory")
+            }
         }
         let processes = NodeProcesses(executable: executable, layout: layout)
         do {
