@@ -131,6 +131,8 @@ public enum Field: String, Hashable, Sendable, Codable, CaseIterable {
     case importDrawnUpOn = "import.drawnUpOn"
     /// Référence de numérisation.
     case importSourceReference = "import.sourceReference"
+    /// The command as a whole (its encoding), when it cannot be read at all.
+    case command
 
     /// The label in French, as on the paper form.
     public var frenchLabel: String { Self.labels[self]!.french }
@@ -203,5 +205,6 @@ public enum Field: String, Hashable, Sendable, Codable, CaseIterable {
         .importRegisterYear: ("Année du registre", "سنة السجل"),
         .importDrawnUpOn: ("Date d'établissement de l'acte", "تاريخ تحرير الرسم"),
         .importSourceReference: ("Référence de numérisation", "مرجع الرقمنة"),
+        .command: ("Demande", "الطلب"),
     ]
 }

@@ -78,6 +78,10 @@ public enum Rule: UInt16, Hashable, Sendable, CaseIterable {
     case fieldNotCorrectableThisWay = 37
     /// An imported act's register year is not the year it was drawn up.
     case importYearMismatch = 38
+    /// The command's bytes are not a registry command (unknown version, malformed encoding,
+    /// over a limit). Only a faulty or foreign proposer produces one; it is refused before the
+    /// log and, should it reach the log anyway, applied as this rejection on every replica.
+    case malformedCommand = 39
 
     /// A stable, readable code, e.g. `registry.calendar_mismatch`.
     public var code: String {
@@ -120,6 +124,7 @@ public enum Rule: UInt16, Hashable, Sendable, CaseIterable {
         case .divorceBeforeMarriage: "registry.divorce_before_marriage"
         case .fieldNotCorrectableThisWay: "registry.field_not_correctable_this_way"
         case .importYearMismatch: "registry.import_year_mismatch"
+        case .malformedCommand: "registry.malformed_command"
         }
     }
 }

@@ -1,0 +1,87 @@
+import Registry
+
+/// The civil-status register as the state machine of a shard group: the bridge between the
+/// node core's opaque commands and the registry's typed ones.
+///
+/// - A command is `RegistryCommand.encode()`; its outcome is `CommandOutcome.encode()`.
+/// - A query is `RegistryQuery.encode()`; its answer is `RegistryAnswer.encode()`.
+///
+/// Bytes that do not decode never stop the group and never crash a replica. Before the log,
+/// `precheck` refuses them; if such an entry reaches the log anyway (a faulty or foreign
+/// proposer), `apply` answers the same deterministic rejection on every replica
+/// (`registry.malformed_command` on the field `command`) and writes nothing. Halting instead
+/// would let one bad proposal stop every replica of a shard, although the entry changes no
+/// state and every replica agrees on what it means. Only a storage fault throws.
+public struct RegistryMachine: StateMachine {
+    /// The name a `GroupDescriptor.machine` carries for a registry shard.
+    public static let machineName = "registry"
+
+    /// The registry rules applied by this machine.
+    public let registry: RegistryStateMachine
+
+    /// Creates the machine over a registry state machine (embedded reference data by default).
+    public init(registry: RegistryStateMachine = RegistryStateMachine()) {
+        self.registry = registry
+    }
+
+    /// Refuses a command that cannot change the state, before it is proposed.
+    ///
+    /// The command is applied to a scratch transaction over the leader's applied state and the
+    /// writes are thrown away: this is the code `RegistryStateMachine.validateEach` runs, so the
+    /// precheck and the later apply cannot disagree on the same state. The returned outcome is
+    /// exactly what apply would return here, when it writes nothing: `.rejected` (every rule
+    /// broken), `.duplicate` (the request id was applied: the original entry), or `.batch` of
+    /// only those. Returns nil (propose) when any request would be accepted.
+    public func precheck(_ command: [UInt8], state: any KeyValueReader) throws -> [UInt8]? {
+        let decoded: RegistryCommand
+        do {
+            decoded = try RegistryCommand.decode(command)
+        } catch {
+            return Self.malformedCommandOutcome(error).encode()
+        }
+        var scratch = Transaction(base: state)
+        let outcome = try registry.apply(decoded, context: ApplyContext(logIndex: 0, logTerm: 0), into: &scratch)
+        return Self.writesNothing(outcome) ? outcome.encode() : nil
+    }
+
+    /// Applies a committed command; the context becomes the provenance of what it writes (the
+    /// position inside the entry is not recorded: numbering and chaining never depend on it).
+    public func apply(_ command: [UInt8], context: CommandContext, state: inout Transaction) throws -> [UInt8] {
+        let decoded: RegistryCommand
+        do {
+            decoded = try RegistryCommand.decode(command)
+        } catch {
+            return Self.malformedCommandOutcome(error).encode()
+        }
+        let applyContext = ApplyContext(logIndex: context.index, logTerm: context.term)
+        return try registry.apply(decoded, context: applyContext, into: &state).encode()
+    }
+
+    /// Answers a `RegistryQuery`. Undecodable bytes get `RegistryAnswer.malformedQuery`, never
+    /// an error: the node halts a group whose query throws, which is right for a damaged
+    /// record and wrong for a client's typo.
+    public func query(_ query: [UInt8], state: any KeyValueReader) throws -> [UInt8] {
+        let decoded: RegistryQuery
+        do {
+            decoded = try RegistryQuery.decode(query)
+        } catch {
+            return RegistryAnswer.malformedQuery(code: error.code, reason: "\(error)").encode()
+        }
+        return try decoded.evaluate(in: state).encode()
+    }
+
+    /// The outcome of a command whose bytes do not decode. Deterministic: it depends only on
+    /// the bytes (through the codec error), so every replica answers the same.
+    public static func malformedCommandOutcome(_ error: CodecError) -> CommandOutcome {
+        .rejected([RuleViolation(.malformedCommand, .command, "the command is not a registry command (\(error.code): \(error))")])
+    }
+
+    /// Whether applying would leave the state untouched.
+    static func writesNothing(_ outcome: CommandOutcome) -> Bool {
+        switch outcome {
+        case .accepted: false
+        case .rejected, .duplicate: true
+        case .batch(let outcomes): outcomes.allSatisfy(writesNothing)
+        }
+    }
+}
