@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NodeCore
 import Raft
 import Transport
@@ -22,11 +23,13 @@ public final class NodeRuntime: Sendable {
 
     /// This node's id.
     public var nodeID: UInt64 { configuration.nodeID }
-    /// The cluster topology.
-    public var topology: ClusterTopology { configuration.topology }
+    /// The cluster topology: the one the node started with, or the one last reloaded.
+    public var topology: ClusterTopology { currentTopology.withLockedValue { $0 } }
+    private let currentTopology: NIOLockedValueBox<ClusterTopology>
 
     private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
         self.configuration = configuration
+        self.currentTopology = NIOLockedValueBox(configuration.topology)
         self.metrics = metrics
         self.logger = logger
         self.search = search
@@ -132,6 +135,7 @@ public final class NodeRuntime: Sendable {
             peers[node.id] = PeerAddress(host: address.host, port: address.port)
         }
         try transport.updatePeers(peers)
+        currentTopology.withLockedValue { $0 = topology }
         return peers.keys.sorted()
     }
 

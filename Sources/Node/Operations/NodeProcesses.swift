@@ -4,14 +4,6 @@ import NIOConcurrencyHelpers
 /// Child node processes (`sijil start --config ...`) started by `sijil dev` and the integration
 /// test: each with its own log file, stopped with SIGTERM (graceful) or SIGKILL (a crash).
 public final class NodeProcesses: Sendable {
-    /// One running child.
-    public struct Child: Sendable {
-        /// The node id.
-        public var node: UInt64
-        /// The running process.
-        public var process: Process
-    }
-
     private let children = NIOLockedValueBox<[UInt64: Process]>([:])
     /// The `sijil` binary.
     public let executable: String
