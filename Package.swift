@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "RegistrySearch", targets: ["RegistrySearch"]),
         .library(name: "Node", targets: ["Node"]),
+        .executable(name: "sijil", targets: ["sijil"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,12 +45,35 @@ let package = Package(
             dependencies: [
                 "NodeCore", "Storage", "Transport", "Registry", "RegistrySearch",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "sijil",
+            dependencies: [
+                "Node", "Registry", "Transport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "NodeTests",
+            dependencies: [
+                "Node", "NodeCore", "Registry", "Transport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Node", "Registry"]),
         .target(name: "Simulator", dependencies: ["Raft", "Registry", "NodeCore"], path: "Simulations/Simulator"),
         .executableTarget(
             name: "sijil-sim",

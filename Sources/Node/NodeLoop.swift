@@ -30,10 +30,13 @@ final class NodeLoop: @unchecked Sendable {
     private let metrics: NodeMetrics?
     private let onFatal: @Sendable (String) -> Void
     private let finished = DispatchSemaphore(value: 0)
+    /// Called on the loop thread after every turn (observation only: it must not decide anything).
+    private let afterTurn: (@Sendable (NodeCore) -> Void)?
 
-    init(tickMs: UInt64, metrics: NodeMetrics?, onFatal: @escaping @Sendable (String) -> Void) {
+    init(tickMs: UInt64, metrics: NodeMetrics?, afterTurn: (@Sendable (NodeCore) -> Void)? = nil, onFatal: @escaping @Sendable (String) -> Void) {
         self.tickMs = tickMs
         self.metrics = metrics
+        self.afterTurn = afterTurn
         self.onFatal = onFatal
     }
 
@@ -151,6 +154,7 @@ final class NodeLoop: @unchecked Sendable {
                     return
                 }
                 metrics?.recordTurn(ContinuousClock.now - started)
+                afterTurn?(core)
                 for response in responses {
                     guard let pending = waiting.removeValue(forKey: response.ticket) else { continue }
                     metrics?.recordAnswer(response.result, isWrite: pending.isWrite, latency: ContinuousClock.now - pending.started)

@@ -5,6 +5,7 @@ import Raft
 /// The node's Prometheus metrics, served on `/metrics`. One registry per node (not the global
 /// metrics system), so several nodes can live in one test process.
 public final class NodeMetrics: Sendable {
+    /// The registry the metrics are kept in (one per node).
     public let registry = PrometheusCollectorRegistry()
 
     private let fsyncSeconds: DurationHistogram
@@ -23,6 +24,7 @@ public final class NodeMetrics: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
     ]
 
+    /// Creates the metrics of one node, in a registry of their own.
     public init() {
         fsyncSeconds = registry.makeDurationHistogram(descriptor: Self.name("fsync", unit: "seconds", "Time of one synced write batch (group commit)."), buckets: Self.latencyBuckets)
         commitSeconds = registry.makeDurationHistogram(descriptor: Self.name("commit", unit: "seconds", "From a write's arrival to its acknowledgement (committed and applied)."), buckets: Self.latencyBuckets)
@@ -82,17 +84,29 @@ public final class NodeMetrics: Sendable {
 
 /// One group as one node sees it, for `cluster status`, metrics and the dashboard.
 public struct GroupStatus: Sendable, Codable, Equatable {
+    /// The shard group.
     public var group: UInt64
+    /// The region key (e.g. "RSK").
     public var region: String
+    /// The member's Raft role on this node.
     public var role: String
+    /// The Raft term.
     public var term: UInt64
+    /// The leader as this node knows it (0: none).
     public var leader: UInt64
+    /// Voting members (both sides of a joint configuration).
     public var voters: [UInt64]
+    /// Non-voting members.
     public var learners: [UInt64]
+    /// The national centre's node id, if any.
     public var center: UInt64?
+    /// "center" or "region".
     public var durability: String
+    /// The commit index.
     public var commitIndex: UInt64
+    /// The index applied to the state machine.
     public var appliedIndex: UInt64
+    /// The last index of the log.
     public var lastIndex: UInt64
     /// On the leader: entries the slowest voter lacks.
     public var replicationLag: UInt64?
@@ -100,6 +114,27 @@ public struct GroupStatus: Sendable, Codable, Equatable {
     public var centerLag: UInt64?
     /// "ok", "no-leader", "halted: reason"...
     public var health: String
+
+    /// Creates a value from its parts.
+    public init(group: UInt64, region: String, role: String, term: UInt64, leader: UInt64, voters: [UInt64], learners: [UInt64],
+                center: UInt64?, durability: String, commitIndex: UInt64, appliedIndex: UInt64, lastIndex: UInt64,
+                replicationLag: UInt64?, centerLag: UInt64?, health: String) {
+        self.group = group
+        self.region = region
+        self.role = role
+        self.term = term
+        self.leader = leader
+        self.voters = voters
+        self.learners = learners
+        self.center = center
+        self.durability = durability
+        self.commitIndex = commitIndex
+        self.appliedIndex = appliedIndex
+        self.lastIndex = lastIndex
+        self.replicationLag = replicationLag
+        self.centerLag = centerLag
+        self.health = health
+    }
 }
 
 extension GroupStatus {

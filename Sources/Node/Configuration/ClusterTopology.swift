@@ -6,12 +6,16 @@ import Registry
 /// same file is given to every node. Group ids and office ranges never change meaning once
 /// issued; growing the cluster appends to this file.
 public struct ClusterTopology: Codable, Sendable, Equatable {
+    /// The cluster's name.
     public var name: String
+    /// Every node, reachable or not.
     public var nodes: [Node]
+    /// The regions and their shards.
     public var regions: [Region]
 
     /// One node of the cluster.
     public struct Node: Codable, Sendable, Equatable {
+        /// The node id.
         public var id: UInt64
         /// The region key (e.g. "RSK"), or "CENTER" for the national centre.
         public var region: String
@@ -19,8 +23,10 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
         public var peer: String
         /// host:port of the HTTP API.
         public var http: String
+        /// The national centre's node id, if any.
         public var center: Bool?
 
+        /// Creates a value from its parts.
         public init(id: UInt64, region: String, peer: String, http: String, center: Bool? = nil) {
             self.id = id
             self.region = region
@@ -29,34 +35,49 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
             self.center = center
         }
 
+        /// Whether the node is the national centre.
         public var isCenter: Bool { center ?? false }
     }
 
     /// A region and its shards. `durability` is "center" (acknowledged only once the centre
     /// holds a write too) or "region" (a regional majority is enough).
     public struct Region: Codable, Sendable, Equatable {
+        /// The region key, e.g. "RSK".
         public var key: String
         /// The official region number (04 for Rabat-Salé-Kénitra).
         public var code: UInt8
+        /// "center" or "region".
         public var durability: String
+        /// The region's shard groups.
         public var shards: [Shard]
+        /// The Ed25519 public key (raw 32 bytes, base64) that signs this region's copies, so any
+        /// node, and anyone holding the topology, can verify a copy.
+        public var signingPublicKey: String?
 
-        public init(key: String, code: UInt8, durability: String, shards: [Shard]) {
+        /// Creates a value from its parts.
+        public init(key: String, code: UInt8, durability: String, shards: [Shard], signingPublicKey: String? = nil) {
             self.key = key
             self.code = code
             self.durability = durability
             self.shards = shards
+            self.signingPublicKey = signingPublicKey
         }
     }
 
     /// A shard group: the acts of the offices whose codes fall in `firstOffice...lastOffice`.
     public struct Shard: Codable, Sendable, Equatable {
+        /// The shard group.
         public var group: UInt64
+        /// First office code of the shard.
         public var firstOffice: UInt32
+        /// Last office code of the shard.
         public var lastOffice: UInt32
+        /// Voting members (both sides of a joint configuration).
         public var voters: [UInt64]
+        /// Non-voting members.
         public var learners: [UInt64]?
 
+        /// Creates a value from its parts.
         public init(group: UInt64, firstOffice: UInt32, lastOffice: UInt32, voters: [UInt64], learners: [UInt64]? = nil) {
             self.group = group
             self.firstOffice = firstOffice
@@ -66,14 +87,17 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
         }
     }
 
+    /// Creates a value from its parts.
     public init(name: String, nodes: [Node], regions: [Region]) {
         self.name = name
         self.nodes = nodes
         self.regions = regions
     }
 
+    /// The national centre's node id.
     public var centerID: UInt64? { nodes.first { $0.isCenter }?.id }
 
+    /// The node with this id.
     public func node(_ id: UInt64) -> Node? { nodes.first { $0.id == id } }
 
     /// The group holding `office`'s acts.
@@ -82,6 +106,20 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
             for shard in region.shards where shard.firstOffice <= office && office <= shard.lastOffice { return shard.group }
         }
         return nil
+    }
+
+    /// The region whose shard holds `office`'s acts.
+    public func region(forOffice office: UInt32) -> Region? {
+        regions.first { region in region.shards.contains { $0.firstOffice <= office && office <= $0.lastOffice } }
+    }
+
+    /// The groups a node hosts: every shard of its region (as an initial member, or empty until
+    /// it is added), every shard it is an initial member of, and every shard on the centre.
+    public func hostedDescriptors(node id: UInt64) -> [GroupDescriptor] {
+        guard let me = node(id) else { return [] }
+        return descriptors().filter { descriptor in
+            me.isCenter || descriptor.region == me.region || descriptor.initialMembership.members.contains(id)
+        }
     }
 
     /// The descriptor each member creates the group from.
@@ -167,9 +205,12 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
 
 /// A parsed "host:port".
 public struct HostPort: Sendable, Equatable {
+    /// The host name or address.
     public var host: String
+    /// The port.
     public var port: Int
 
+    /// Creates a value from its parts.
     public init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
             return nil

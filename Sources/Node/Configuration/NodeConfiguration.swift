@@ -8,23 +8,40 @@ import TOMLKit
 /// data_dir = "data/node-1"          # relative paths are relative to this file
 /// topology = "topology.toml"
 /// tick_ms = 100
+/// signing_keys = ["keys/RSK.signing.toml"]   # the region key(s) this node issues copies with
 /// [tls]
 /// ca_certificate = "certs/ca.pem"
 /// certificate = "certs/node-1.pem"
 /// private_key = "certs/node-1.key"
 /// ```
+///
+/// The node certificate serves both the node-to-node transport (mutual TLS) and the HTTP API
+/// (server TLS), so clients verify the API with the cluster CA certificate.
 public struct NodeConfiguration: Sendable {
+    /// This node's id.
     public var nodeID: UInt64
+    /// Where the node keeps RocksDB, its search index and its audit log.
     public var dataDirectory: String
+    /// The cluster topology.
     public var topology: ClusterTopology
+    /// The Raft tick of every node, in milliseconds.
     public var tickMs: UInt64
+    /// The cluster CA certificate.
     public var caCertificatePath: String
+    /// The node certificate.
     public var certificatePath: String
+    /// The node's private key.
     public var privateKeyPath: String
     /// Overrides of the listen addresses (e.g. 0.0.0.0) when they differ from the advertised ones.
     public var peerListen: HostPort?
+    /// Where the HTTP API listens, when not the advertised address.
     public var httpListen: HostPort?
+    /// Files holding the copy-signing keys this node may use (one per region).
+    public var signingKeyPaths: [String] = []
+    /// The topology file, re-read when an operator asks the node to reload its peers.
+    public var topologyPath: String?
 
+    /// Creates a value from its parts.
     public init(nodeID: UInt64, dataDirectory: String, topology: ClusterTopology, tickMs: UInt64 = 100,
                 caCertificatePath: String, certificatePath: String, privateKeyPath: String,
                 peerListen: HostPort? = nil, httpListen: HostPort? = nil) {
@@ -41,7 +58,10 @@ public struct NodeConfiguration: Sendable {
 
     /// Why a configuration could not be loaded; every message names the file and the field.
     public struct Problem: Error, CustomStringConvertible, Sendable {
+        /// Why, for people.
         public var description: String
+        /// Creates a value from its parts.
+        public init(description: String) { self.description = description }
     }
 
     private struct File: Decodable {
@@ -51,6 +71,7 @@ public struct NodeConfiguration: Sendable {
         var tick_ms: UInt64?
         var peer_listen: String?
         var http_listen: String?
+        var signing_keys: [String]?
         var tls: TLS
         struct TLS: Decodable {
             var ca_certificate: String
@@ -75,6 +96,8 @@ public struct NodeConfiguration: Sendable {
             nodeID: file.node, dataDirectory: resolve(file.data_dir), topology: topology, tickMs: file.tick_ms ?? 100,
             caCertificatePath: resolve(file.tls.ca_certificate), certificatePath: resolve(file.tls.certificate),
             privateKeyPath: resolve(file.tls.private_key))
+        configuration.signingKeyPaths = (file.signing_keys ?? []).map(resolve)
+        configuration.topologyPath = resolve(file.topology)
         if let listen = file.peer_listen {
             guard let parsed = HostPort(listen) else { throw Problem(description: "\(path): peer_listen \(listen) is not host:port") }
             configuration.peerListen = parsed

@@ -1,0 +1,136 @@
+import Foundation
+
+/// `sijil cluster status`: every node's view gathered over HTTP, one row per group as its
+/// leader sees it (only the leader knows replication and centre lag).
+public struct ClusterStatusReport: Codable, Sendable {
+    /// One shard group.
+    public struct Row: Codable, Sendable, Equatable {
+        /// The region key (e.g. "RSK").
+        public var region: String
+        /// The shard group.
+        public var group: UInt64
+        /// Nil when no reachable node knows a leader.
+        public var leader: UInt64?
+        /// Voting members.
+        public var members: [UInt64]
+        /// Non-voting members.
+        public var learners: [UInt64]
+        /// The commit index.
+        public var commitIndex: UInt64
+        /// Entries the slowest voter lacks (from the leader).
+        public var lag: UInt64?
+        /// Entries the centre lacks (from the leader).
+        public var centerLag: UInt64?
+        /// "center" or "region".
+        public var durability: String
+        /// "ok", "degraded", "no-leader", "unreachable" or "halted: ...".
+        public var health: String
+    }
+
+    /// Whether a node answered.
+    public struct NodeReach: Codable, Sendable, Equatable {
+        /// The node id.
+        public var node: UInt64
+        /// The client that sends the requests.
+        public var http: String
+        /// The node answered.
+        public var reachable: Bool
+        /// The error.
+        public var error: String?
+    }
+
+    /// The cluster's name.
+    public var cluster: String
+    /// One row per group.
+    public var rows: [Row]
+    /// Every node, reachable or not.
+    public var nodes: [NodeReach]
+
+    /// Creates a value from its parts.
+    public init(cluster: String, rows: [Row], nodes: [NodeReach]) {
+        self.cluster = cluster
+        self.rows = rows
+        self.nodes = nodes
+    }
+
+    /// Asks every node of `topology` for its status.
+    public static func collect(topology: ClusterTopology, client: HTTPSClient) async -> ClusterStatusReport {
+        var views: [UInt64: NodeStatusBody] = [:]
+        var reach: [NodeReach] = []
+        await withTaskGroup(of: (ClusterTopology.Node, Result<NodeStatusBody, any Error>).self) { group in
+            for node in topology.nodes {
+                group.addTask {
+                    do {
+                        let response = try await client.send("GET", node.http, "/v1/cluster/status")
+                        guard response.status == 200 else { throw HTTPSClient.Failure(description: "HTTP \(response.status): \(response.text)") }
+                        return (node, .success(try response.decode(NodeStatusBody.self)))
+                    } catch {
+                        return (node, .failure(error))
+                    }
+                }
+            }
+            for await (node, result) in group {
+                switch result {
+                case .success(let view):
+                    views[node.id] = view
+                    reach.append(NodeReach(node: node.id, http: node.http, reachable: true, error: nil))
+                case .failure(let error):
+                    reach.append(NodeReach(node: node.id, http: node.http, reachable: false, error: "\(error)"))
+                }
+            }
+        }
+        return ClusterStatusReport(cluster: topology.name, rows: rows(topology: topology, views: views), nodes: reach.sorted { $0.node < $1.node })
+    }
+
+    /// One row per group of the topology, from the nodes' views (by node id).
+    public static func rows(topology: ClusterTopology, views: [UInt64: NodeStatusBody]) -> [Row] {
+        var rows: [Row] = []
+        for region in topology.regions {
+            for shard in region.shards {
+                let seen = views.values.compactMap { view in view.groups.first { $0.group == shard.group } }
+                let leaderView = seen.filter { $0.role == "leader" }.max { $0.term < $1.term }
+                let best = leaderView ?? seen.max { ($0.term, $0.commitIndex) < ($1.term, $1.commitIndex) }
+                let health: String
+                if seen.isEmpty {
+                    health = "unreachable"
+                } else if let halted = seen.first(where: { $0.health.hasPrefix("halted") }) {
+                    health = halted.health
+                } else if leaderView == nil {
+                    health = "no-leader"
+                } else if seen.count < (best?.voters.count ?? 0) + (best?.learners.count ?? 0) {
+                    health = "degraded"
+                } else {
+                    health = "ok"
+                }
+                rows.append(Row(
+                    region: region.key, group: shard.group, leader: leaderView?.leader ?? (best?.leader == 0 ? nil : best?.leader),
+                    members: best?.voters ?? shard.voters, learners: best?.learners ?? [], commitIndex: best?.commitIndex ?? 0,
+                    lag: leaderView?.replicationLag, centerLag: leaderView?.centerLag, durability: best?.durability ?? region.durability, health: health))
+            }
+        }
+        return rows
+    }
+
+    /// The table printed by `sijil cluster status`.
+    public func table() -> String {
+        let header = ["REGION", "GROUP", "LEADER", "MEMBERS", "COMMIT", "LAG", "CENTER LAG", "HEALTH"]
+        let body = rows.map { row -> [String] in
+            let members: [String] = row.members.map { "\($0)" } + row.learners.map { "\($0)(learner)" }
+            let leader: String = row.leader.map { "\($0)" } ?? "-"
+            let lag: String = row.lag.map { "\($0)" } ?? "-"
+            let centerLag: String = row.centerLag.map { "\($0)" } ?? "-"
+            return [row.region, "\(row.group)", leader, members.joined(separator: ","), "\(row.commitIndex)", lag, centerLag, row.health]
+        }
+        var widths = header.map(\.count)
+        for line in body { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }
+        var lines = [render(header)] + body.map(render)
+        for node in nodes where !node.reachable {
+            lines.append("node \(node.node) (\(node.http)) unreachable: \(node.error ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

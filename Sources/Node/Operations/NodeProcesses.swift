@@ -1,0 +1,72 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Child node processes (`sijil start --config ...`) started by `sijil dev` and the integration
+/// test: each with its own log file, stopped with SIGTERM (graceful) or SIGKILL (a crash).
+public final class NodeProcesses: Sendable {
+    private let children = NIOLockedValueBox<[UInt64: Process]>([:])
+    /// The `sijil` binary.
+    public let executable: String
+    /// The cluster directory the nodes run from.
+    public let layout: ClusterLayout
+
+    /// Creates a value from its parts.
+    public init(executable: String, layout: ClusterLayout) {
+        self.executable = executable
+        self.layout = layout
+    }
+
+    /// Starts node `id`, appending its output to `logs/node-<id>.log` of the cluster directory.
+    /// `onExit` is called with the exit status when the process ends.
+    public func start(_ id: UInt64, onExit: @escaping @Sendable (UInt64, Int32) -> Void = { _, _ in }) throws {
+        let logs = layout.directory + "/logs"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let logPath = logs + "/node-\(id).log"
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        guard let log = FileHandle(forWritingAtPath: logPath) else { throw NodeConfiguration.Problem(description: "\(logPath): cannot open") }
+        log.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["start", "--config", layout.configurationPath(node: id)]
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        process.terminationHandler = { [children] process in
+            children.withLockedValue { if $0[id] === process { $0[id] = nil } }
+            try? log.close()
+            onExit(id, process.terminationStatus)
+        }
+        try process.run()
+        children.withLockedValue { $0[id] = process }
+    }
+
+    /// Nodes whose process runs.
+    public var running: [UInt64] { children.withLockedValue { $0.keys.sorted() } }
+
+    /// The process id of a running node.
+    public func pid(_ id: UInt64) -> Int32? { children.withLockedValue { $0[id]?.processIdentifier } }
+
+    /// Sends `signal` to node `id` and waits (bounded) until it has exited. Returns false when
+    /// it was not running or did not exit in time.
+    @discardableResult
+    public func stop(_ id: UInt64, signal: Int32 = SIGTERM, timeoutMs: UInt64 = 30_000) async -> Bool {
+        guard let process = children.withLockedValue({ $0[id] }) else { return false }
+        kill(process.processIdentifier, signal)
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+        while process.isRunning {
+            if ContinuousClock.now > deadline { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        children.withLockedValue { if $0[id] === process { $0[id] = nil } }
+        return true
+    }
+
+    /// Stops every child with SIGTERM, then SIGKILL for any that does not exit in time.
+    public func stopAll(timeoutMs: UInt64 = 30_000) async {
+        let ids = running
+        for id in ids { if let pid = pid(id) { kill(pid, SIGTERM) } }
+        for id in ids {
+            if await !stop(id, signal: SIGTERM, timeoutMs: timeoutMs) { await stop(id, signal: SIGKILL, timeoutMs: 5_000) }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import NodeCore
+import Raft
+import Registry
+
+/// How fresh a read must be.
+public enum ReadConsistency: String, Sendable, Codable {
+    /// ReadIndex through the group's leader: the answer reflects every write acknowledged
+    /// before the read started (the default).
+    case linearizable
+    /// This replica's applied state, at once; possibly behind. The answer says by how much.
+    case stale
+}
+
+/// Where a read was served from and how fresh it is.
+public struct ReadFreshness: Sendable, Codable, Equatable {
+    /// How the read was served.
+    public var consistency: ReadConsistency
+    /// The group's log index the answer reflects.
+    public var appliedIndex: UInt64
+    /// Committed entries this replica had not applied yet (0 for linearizable reads).
+    public var behindCommit: UInt64
+    /// The node id.
+    public var node: UInt64
+    /// The shard group.
+    public var group: UInt64
+}
+
+/// The result of a registration or a mention.
+public struct WriteReceipt: Sendable, Equatable {
+    /// The registry's accepted entry.
+    public var entry: AcceptedEntry
+    /// The request id had already been applied: this is its original entry, nothing new was written.
+    public var duplicate: Bool
+    /// The shard group.
+    public var group: UInt64
+    /// The log index of the entry that applied it (0 for a duplicate answered before the log).
+    public var logIndex: UInt64
+}
+
+/// Turns registry operations into node-core requests on the right shard group and their answers
+/// into typed results or `APIError`s. Holds no state of its own: every decision about an act is
+/// the state machine's, taken when the command is applied.
+public struct RegistryGateway: Sendable {
+    /// How the gateway submits a request to the node core.
+    public typealias Submit = @Sendable (ClientRequest) async -> ClientResult
+
+    /// The cluster topology.
+    public let topology: ClusterTopology
+    /// This node's id.
+    public let nodeID: UInt64
+    private let submit: Submit
+
+    /// Creates a value from its parts.
+    public init(topology: ClusterTopology, nodeID: UInt64, submit: @escaping Submit) {
+        self.topology = topology
+        self.nodeID = nodeID
+        self.submit = submit
+    }
+
+    /// The shard group that holds an office's acts.
+    public func group(for office: OfficeCode, field: String) throws(APIError) -> UInt64 {
+        guard let group = topology.group(forOffice: office.rawValue) else {
+            throw APIError(.notFound, "office_not_served", "no shard group of this cluster holds office \(office)", field: field)
+        }
+        return group
+    }
+
+    /// Proposes one registry request to the group of `office` and waits until it is applied.
+    public func write(_ request: RegistryRequest, office: OfficeCode, field: String) async throws(APIError) -> WriteReceipt {
+        let group = try group(for: office, field: field)
+        let result = await submit(.write(group: group, command: RegistryCommand.single(request).encode()))
+        let outcomeBytes: [UInt8]
+        let index: UInt64
+        switch result {
+        case .applied(let at, let outcome):
+            outcomeBytes = outcome
+            index = at
+        case .refused(let outcome):
+            outcomeBytes = outcome
+            index = 0
+        case .failed(let failure):
+            throw APIError(failure: failure)
+        case .answered, .done:
+            throw APIError(.internalServerError, "unexpected_answer", "the node answered a write with \(result)")
+        }
+        let outcome: CommandOutcome
+        do { outcome = try CommandOutcome.decode(outcomeBytes) } catch {
+            throw APIError(.internalServerError, "malformed_outcome", "the state machine's outcome does not decode: \(error)")
+        }
+        switch outcome {
+        case .accepted(let entry): return WriteReceipt(entry: entry, duplicate: false, group: group, logIndex: index)
+        case .duplicate(let entry): return WriteReceipt(entry: entry, duplicate: true, group: group, logIndex: index)
+        case .rejected(let violations): throw APIError.rejected(violations)
+        case .batch: throw APIError(.internalServerError, "unexpected_outcome", "a single request was answered with a batch outcome")
+        }
+    }
+
+    /// Runs a registry query on `group`.
+    public func query(_ query: RegistryQuery, group: UInt64, consistency: ReadConsistency) async throws(APIError) -> (RegistryAnswer, ReadFreshness) {
+        let bytes = query.encode()
+        let request: ClientRequest = consistency == .stale ? .staleRead(group: group, query: bytes) : .read(group: group, query: bytes)
+        switch await submit(request) {
+        case .answered(let index, let behind, let outcome):
+            let answer: RegistryAnswer
+            do { answer = try RegistryAnswer.decode(outcome) } catch {
+                throw APIError(.internalServerError, "malformed_answer", "the state machine's answer does not decode: \(error)")
+            }
+            if case .malformedQuery(let code, let reason) = answer {
+                throw APIError(.badRequest, code, reason)
+            }
+            return (answer, ReadFreshness(consistency: consistency, appliedIndex: index, behindCommit: behind, node: nodeID, group: group))
+        case .failed(let failure):
+            throw APIError(failure: failure)
+        case let other:
+            throw APIError(.internalServerError, "unexpected_answer", "the node answered a read with \(other)")
+        }
+    }
+
+    /// An act and its mentions.
+    public func record(_ id: ActID, consistency: ReadConsistency) async throws(APIError) -> (ActRecord, ReadFreshness) {
+        let group = try group(for: id.register.office, field: "office")
+        let (answer, freshness) = try await query(.act(id), group: group, consistency: consistency)
+        guard case .record(let record) = answer else { throw Self.unexpected(answer) }
+        guard let record else { throw APIError(.notFound, "act_not_found", "no act \(id) in the register") }
+        return (record, freshness)
+    }
+
+    /// The birth act that assigned a civil digital identifier.
+    public func record(civilID: CivilDigitalID, consistency: ReadConsistency) async throws(APIError) -> (ActRecord, ReadFreshness) {
+        let group = try group(for: civilID.birthAct.register.office, field: "civilDigitalID")
+        let (answer, freshness) = try await query(.actByCivilID(civilID), group: group, consistency: consistency)
+        guard case .record(let record) = answer else { throw Self.unexpected(answer) }
+        guard let record else { throw APIError(.notFound, "act_not_found", "no act assigned civil digital id \(civilID)") }
+        return (record, freshness)
+    }
+
+    static func unexpected(_ answer: RegistryAnswer) -> APIError {
+        APIError(.internalServerError, "unexpected_answer", "the state machine answered \(answer)")
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NodeCore
+import Raft
+import Registry
+import RegistrySearch
+
+/// Keeps this node's search index (SQLite, in its data directory) in step with the acts it
+/// applies. The index is derived: it holds nothing the register does not, and is rebuilt from
+/// the applied state whenever it may have missed something (an unclean stop, a snapshot
+/// installed, an overflow) or on an operator's request.
+///
+/// Freshness: records reach the index after the turn that applied them, through a queue; a
+/// search can miss an act acknowledged a moment earlier. Reads of acts never go through it.
+public final class SearchIndexer: Sendable {
+    /// The search index (SQLite).
+    public let index: RegistrySearchIndex
+    let tap = AppliedOutcomeTap()
+    private let cleanMarkerPath: String
+    private let logger: Logger
+    private let queue: AsyncStream<Work>.Continuation
+    private let consumer: Task<Void, Never>
+    private let counters = NIOLockedValueBox(Counters())
+
+    /// Record batches waiting to be written to SQLite. One batch per turn; beyond this the
+    /// index is rebuilt rather than letting the queue hold memory without bound.
+    static let queuedBatchesMax = 10_000
+
+    enum Work: Sendable {
+        case upsert([ActRecord])
+        case replaceAll([ActRecord])
+    }
+
+    struct Counters: Sendable {
+        var indexed: UInt64 = 0
+        var queued: Int = 0
+        var rebuilds: UInt64 = 0
+        var lastError: String?
+        var needsRebuild = false
+    }
+
+    /// What the status endpoint shows about the index.
+    public struct Status: Codable, Sendable, Equatable {
+        /// Acts in the index.
+        public var actsIndexed: Int
+        /// Record batches waiting to be written.
+        public var batchesQueued: Int
+        /// Rebuilds since the start.
+        public var rebuilds: UInt64
+        /// A rebuild is due.
+        public var needsRebuild: Bool
+        /// The last write error, if any.
+        public var lastError: String?
+    }
+
+    /// Opens (or creates) the index at `directory/search.sqlite`. When the previous run did not
+    /// stop cleanly the index is dropped and `needsRebuild` is set.
+    public init(directory: String, logger: Logger) throws {
+        let path = directory + "/search.sqlite"
+        cleanMarkerPath = directory + "/search.clean"
+        self.logger = logger
+        let clean = FileManager.default.fileExists(atPath: cleanMarkerPath)
+        if !clean {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        try? FileManager.default.removeItem(atPath: cleanMarkerPath)
+        let index = try RegistrySearchIndex(path: path)
+        self.index = index
+        let (stream, continuation) = AsyncStream<Work>.makeStream(bufferingPolicy: .unbounded)
+        queue = continuation
+        let counters = counters
+        counters.withLockedValue { $0.needsRebuild = !clean }
+        consumer = Task.detached {
+            for await work in stream {
+                do {
+                    switch work {
+                    case .upsert(let records):
+                        for record in records { try index.index(record) }
+                        counters.withLockedValue { $0.indexed += UInt64(records.count); $0.queued -= 1 }
+                    case .replaceAll(let records):
+                        try index.rebuild(from: records)
+                        counters.withLockedValue { $0.indexed += UInt64(records.count); $0.queued -= 1; $0.rebuilds += 1 }
+                    }
+                } catch {
+                    logger.error("search index write failed: \(error)")
+                    counters.withLockedValue { $0.lastError = "\(error)"; $0.needsRebuild = true; $0.queued -= 1 }
+                }
+            }
+        }
+    }
+
+    /// Wraps a group's registry machine so that its outcomes reach the index.
+    func machine(for group: GroupID) -> any StateMachine {
+        TappedRegistryMachine(inner: RegistryMachine(), group: group, tap: tap)
+    }
+
+    private func enqueue(_ work: Work) {
+        let accepted = counters.withLockedValue { counters -> Bool in
+            guard counters.queued < Self.queuedBatchesMax else {
+                counters.needsRebuild = true
+                return false
+            }
+            counters.queued += 1
+            return true
+        }
+        if accepted { queue.yield(work) }
+    }
+
+    /// On the loop thread, after a turn: reads the acts the turn's outcomes touched from the
+    /// applied state and queues them for the index; rebuilds when something was missed.
+    func afterTurn(_ core: NodeCore) {
+        let (outcomes, overflowed) = tap.drain()
+        if overflowed { counters.withLockedValue { $0.needsRebuild = true } }
+        if counters.withLockedValue({ $0.needsRebuild }) {
+            rebuild(core)
+            return
+        }
+        guard !outcomes.isEmpty else { return }
+        var records: [ActRecord] = []
+        for (group, bytes) in outcomes {
+            guard let outcome = try? CommandOutcome.decode(bytes), let reader = core.stateReader(for: group) else { continue }
+            let touched: [ActID]
+            switch outcome {
+            case .accepted(let entry): touched = [entry.actID]
+            case .batch(let outcomes): touched = outcomes.compactMap { if case .accepted(let e) = $0 { e.actID } else { nil } }
+            case .duplicate, .rejected: touched = []
+            }
+            for id in touched {
+                do {
+                    if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }
+                } catch {
+                    logger.error("reading act \(id) for the search index: \(error)")
+                }
+            }
+        }
+        if !records.isEmpty { enqueue(.upsert(records)) }
+    }
+
+    /// On the loop thread: reads every act of every hosted group and replaces the index with
+    /// them. It pauses the loop for the time of the read (acceptable at start, after a snapshot
+    /// and on an operator's request; see docs/OPERATIONS.md).
+    func rebuild(_ core: NodeCore) {
+        var records: [ActRecord] = []
+        do {
+            for group in core.groupIDs {
+                guard core.descriptor(of: group)?.machine == RegistryMachine.machineName, let reader = core.stateReader(for: group) else { continue }
+                try RegistryQueries.forEachRecord(in: reader) { records.append($0) }
+            }
+        } catch {
+            logger.error("rebuilding the search index: \(error)")
+            counters.withLockedValue { $0.lastError = "\(error)" }
+            return
+        }
+        _ = tap.drain()
+        counters.withLockedValue { $0.needsRebuild = false; $0.queued += 1 }
+        queue.yield(.replaceAll(records))
+    }
+
+    /// Asks for a rebuild at the end of the next turn.
+    public func requestRebuild() {
+        counters.withLockedValue { $0.needsRebuild = true }
+    }
+
+    /// The index's state, for the status endpoint.
+    public func status() -> Status {
+        let counters = counters.withLockedValue { $0 }
+        return Status(actsIndexed: (try? index.count()) ?? -1, batchesQueued: counters.queued, rebuilds: counters.rebuilds,
+                      needsRebuild: counters.needsRebuild, lastError: counters.lastError)
+    }
+
+    /// Writes what is queued, then leaves the marker that tells the next start the index is complete.
+    public func close() async {
+        queue.finish()
+        await consumer.value
+        let failed = counters.withLockedValue { $0.needsRebuild }
+        if !failed { _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: Data()) }
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import Node
+
+struct ClusterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster", abstract: "Create and operate a cluster.",
+        subcommands: [Init.self, Status.self, AddNode.self, RemoveNode.self, TransferLeader.self, SetDurability.self])
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a cluster directory: topology, node configurations, CA and node certificates, signing key.")
+        @Option(name: .long, help: "Directory to create.") var dir: String
+        @Option(name: .long, help: "Cluster name.") var name = "sijil"
+        @Option(name: .long, help: "Region key.") var region = "RSK"
+        @Option(name: .customLong("region-code"), help: "Official region number (04 for Rabat-Salé-Kénitra).") var regionCode: UInt8 = 4
+        @Option(name: .long, help: "Regional node hosts, comma-separated (one node each).") var hosts = "127.0.0.1,127.0.0.1,127.0.0.1"
+        @Option(name: .customLong("center-host"), help: "Host of the national centre; empty for none.") var centerHost = "127.0.0.1"
+        @Option(name: .long, help: "Shard groups of the region.") var shards = 2
+        @Option(name: .long, help: "center or region.") var durability = "center"
+        @Option(name: .customLong("base-port"), help: "Node k serves HTTP on P+k and its peers on P+100+k.") var basePort = 7400
+
+        func run() throws {
+            var plan = ClusterLayout.Plan()
+            plan.clusterName = name
+            plan.regionKey = region
+            plan.regionCode = regionCode
+            plan.regionalHosts = hosts.split(separator: ",").map(String.init)
+            plan.centerHost = centerHost.isEmpty ? nil : centerHost
+            plan.shardCount = shards
+            plan.durability = durability
+            plan.basePort = basePort
+            let layout = try ClusterLayout.initialize(directory: dir, plan: plan)
+            print("wrote \(layout.topologyPath)")
+            for node in layout.topology.nodes {
+                print("node \(node.id): \(layout.configurationPath(node: node.id)) http \(node.http) peer \(node.peer)")
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print every group: region, leader, members, commit index, lag, centre lag, health.")
+        @OptionGroup var connection: ConnectionOptions
+        @Flag(name: .long, help: "Print JSON instead of a table.") var json = false
+
+        func run() async throws {
+            let http = try HTTPSClient(caCertificatePath: try connection.caPath(), timeoutMs: 3_000)
+            let topology: ClusterTopology
+            if let loaded = try connection.loadTopology() {
+                topology = loaded
+            } else if let node = connection.node {
+                let view = try await http.send("GET", node, "/v1/cluster/status").decode(NodeStatusBody.self)
+                topology = try await http.send("GET", view.http.isEmpty ? node : view.http, "/v1/cluster/topology").decode(ClusterTopology.self)
+            } else {
+                throw ValidationError("give --dir, --topology or --node")
+            }
+            let report = await ClusterStatusReport.collect(topology: topology, client: http)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.table())
+            }
+        }
+    }
+
+    /// Finds each group's leader and sends it one administrative request.
+    static func onLeaders(_ connection: ConnectionOptions, groups: (ClusterTopology) -> [UInt64],
+                          path: (UInt64) -> String, body: some Encodable & Sendable) async throws {
+        guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
+        let http = try HTTPSClient(caCertificatePath: try connection.caPath())
+        let report = await ClusterStatusReport.collect(topology: topology, client: http)
+        var failed = false
+        for group in groups(topology) {
+            guard let leader = report.rows.first(where: { $0.group == group })?.leader, let node = topology.node(leader) else {
+                print("group \(group): no leader known; try again")
+                failed = true
+                continue
+            }
+            let response = try await http.sendJSON("POST", node.http, path(group), body)
+            print("group \(group) (leader \(leader)): HTTP \(response.status) \(response.text)")
+            if response.status != 200 { failed = true }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    struct AddNode: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-node",
+            abstract: "Add a node, already in topology.toml and started, to its region's groups (as learner, or voter with --voter).")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(name: .long, help: "Node id.") var id: UInt64
+        @Flag(name: .long, help: "Make it a voter (after it caught up as a learner).") var voter = false
+
+        func run() async throws {
+            guard let topology = try connection.loadTopology(), let node = topology.node(id) else {
+                throw ValidationError("node \(id) is not in the topology: add it to topology.toml first")
+            }
+            let http = try HTTPSClient(caCertificatePath: try connection.caPath())
+            for other in topology.nodes where other.id != id {
+                let response = try? await http.send("POST", other.http, "/v1/admin/peers/reload")
+                print("node \(other.id): peers reloaded: HTTP \(response?.status ?? 0)")
+            }
+            try await ClusterCommand.onLeaders(
+                connection, groups: { $0.regions.first { $0.key == node.region }?.shards.map(\.group) ?? [] },
+                path: { "/v1/cluster/groups/\($0)/members" }, body: MembershipBody(operation: voter ? "addVoter" : "addLearner", node: id))
+        }
+    }
+
+    struct RemoveNode: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove-node", abstract: "Remove a node from every group it is a member of.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(name: .long, help: "Node id.") var id: UInt64
+
+        func run() async throws {
+            try await ClusterCommand.onLeaders(
+                connection, groups: { $0.regions.flatMap { $0.shards.map(\.group) } },
+                path: { "/v1/cluster/groups/\($0)/members" }, body: MembershipBody(operation: "remove", node: id))
+        }
+    }
+
+    struct TransferLeader: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "transfer-leader", abstract: "Hand a group's leadership to another voter.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(name: .long, help: "Group id.") var group: UInt64
+        @Option(name: .long, help: "Target node id.") var to: UInt64
+
+        func run() async throws {
+            try await ClusterCommand.onLeaders(
+                connection, groups: { _ in [group] }, path: { "/v1/cluster/groups/\($0)/transfer-leader" }, body: TransferLeaderBody(to: to))
+        }
+    }
+
+    struct SetDurability: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-durability", abstract: "Move a region's groups between center and region durability (works with the centre unreachable).")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(name: .long, help: "Region key.") var region: String
+        @Option(name: .long, help: "center or region.") var mode: String
+
+        func run() async throws {
+            try await ClusterCommand.onLeaders(
+                connection, groups: { $0.regions.first { $0.key == region }?.shards.map(\.group) ?? [] },
+                path: { "/v1/cluster/groups/\($0)/durability" }, body: DurabilityBody(mode: mode))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Node
+import Registry
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A cluster of real `sijil start` processes in a temporary directory, on free loopback ports.
+struct TestCluster {
+    let layout: ClusterLayout
+    let processes: NodeProcesses
+
+    /// The `sijil` binary built beside the test bundle (or `SIJIL_BINARY`).
+    static func binary() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["SIJIL_BINARY"] { return path }
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = me.deletingLastPathComponent()
+        // The test bundle may be a directory (`.xctest`) whose executable sits inside it.
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("sijil").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw NodeConfiguration.Problem(description: "no sijil binary next to \(me.path): run `swift build` first")
+    }
+
+    /// True when nothing listens on 127.0.0.1:`port`.
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// A base port whose node and peer ports are all free.
+    static func freeBasePort(nodes: Int) -> Int {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let base = Int.random(in: 20_000...40_000, using: &generator)
+            let ports = (0..<nodes).flatMap { [base + $0, base + ClusterLayout.peerPortOffset + $0] }
+            if ports.allSatisfy(isFree) { return base }
+        }
+        preconditionFailure("no free ports on loopback")
+    }
+
+    static func start() async throws -> TestCluster {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-it-\(UUID().uuidString)").path
+        var plan = ClusterLayout.Plan()
+        plan.clusterName = "sijil-test"
+        plan.basePort = freeBasePort(nodes: plan.regionalHosts.count + 1)
+        let layout = try ClusterLayout.initialize(directory: directory, plan: plan)
+        let processes = NodeProcesses(executable: try binary(), layout: layout)
+        let cluster = TestCluster(layout: layout, processes: processes)
+        do {
+            for node in layout.topology.nodes { try processes.start(node.id) }
+            let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000)
+            try await DevCluster.waitUntilReady(topology: layout.topology, http: http, timeoutMs: CrashRecoveryTests.waitMs)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        return cluster
+    }
+
+    /// Stops every process (SIGTERM, then SIGKILL) and removes the directory.
+    func stop() async {
+        await processes.stopAll()
+        try? FileManager.default.removeItem(atPath: layout.directory)
+    }
+
+    /// The end of every node's log, for a failure message.
+    func logTail() -> String {
+        layout.topology.nodes.map { node in
+            let text = (try? String(contentsOfFile: layout.directory + "/logs/node-\(node.id).log", encoding: .utf8)) ?? ""
+            return "--- node \(node.id)\n" + text.split(separator: "\n").suffix(15).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+}
+
+/// Births for the test, one per (writer, n), valid on the day of `recordedAt`.
+enum TestActs {
+    static func birth(office: UInt32, writer: Int, n: Int, recordedAt: Timestamp) throws -> [UInt8] {
+        let given = ["Yassine", "Salma", "Amine", "Imane", "Idir", "Aya", "Hamza", "Nora"][(writer + n) % 8]
+        let givenArabic = ["ياسين", "سلمى", "أمين", "إيمان", "إدير", "آية", "حمزة", "نورة"][(writer + n) % 8]
+        let father = PersonName(givenName: Name(arabic: "أحمد", latin: "Ahmed"), familyName: Name(arabic: "العلوي", latin: "El Alaoui"))
+        let mother = PersonName(givenName: Name(arabic: "فاطمة", latin: "Fatima"), familyName: Name(arabic: "بناني", latin: "Bennani"))
+        let born = GregorianDate(daysSinceEpoch: recordedAt.date.daysSinceEpoch - 1 - n)
+        let declaration = BirthDeclaration(
+            office: OfficeCode(office), child: PersonName(givenName: Name(arabic: givenArabic, latin: given), familyName: father.familyName),
+            sex: (writer + n) % 2 == 0 ? .male : .female, birthDate: DualDate(gregorian: born), birthTime: TimeOfDay(hour: writer, minute: n),
+            birthPlace: Place(arabic: "الرباط", latin: "Rabat"), father: ParentRecord(name: father, nationality: "مغربية / marocaine"),
+            mother: ParentRecord(name: mother, nationality: "مغربية / marocaine"), declarant: Declarant(name: father, relation: .father))
+        let officer = OfficerRef(identifier: "OEC-TEST-\(writer)", nameArabic: "سعيد الإدريسي", nameLatin: "Said Idrissi")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array(try encoder.encode(RegisterBirthBody(officer: officer, declaration: declaration, recordedAt: recordedAt)))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Node
+import Registry
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One real registry node (RocksDB in a temporary directory, its transport on loopback, a
+/// single-voter group) whose API is tested in process, without opening the HTTP port.
+struct SingleNodeFixture {
+    let runtime: NodeRuntime
+    let layout: ClusterLayout
+    let inFlight: InFlightCounter
+
+    /// Bound of the wait for the group's leader. A single voter elects itself in a few ticks; the
+    /// bound is wide because the whole test run shares two cores with heavy storage tests.
+    static let readyTimeoutMs: UInt64 = 180_000
+
+    static func freePort() -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000...60_000)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port + ClusterLayout.peerPortOffset).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            close(fd)
+            if bound { return port }
+        }
+        preconditionFailure("no free port")
+    }
+
+    /// Runs `body` with a fresh node, then stops it and removes its directory.
+    static func with(inFlightLimit: Int = APILimits.requestsInFlightMax, _ body: (SingleNodeFixture, Application<RouterResponder<BasicRequestContext>>) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-node-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var plan = ClusterLayout.Plan()
+        plan.regionalHosts = ["127.0.0.1"]
+        plan.centerHost = nil
+        plan.durability = "region"
+        plan.shardCount = 1
+        plan.tickMs = 20
+        plan.basePort = freePort()
+        let layout = try ClusterLayout.initialize(directory: directory, plan: plan)
+        let configuration = try NodeConfiguration.load(path: layout.configurationPath(node: 1))
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let runtime = try await NodeRuntime.startRegistryNode(configuration: configuration, logger: logger) { reason in
+            preconditionFailure("node stopped: \(reason)")
+        }
+        do {
+            let deadline = ContinuousClock.now + .milliseconds(readyTimeoutMs)
+            while await !runtime.status().contains(where: { $0.leader == 1 }) {
+                guard ContinuousClock.now < deadline else { throw NodeConfiguration.Problem(description: "no leader in time") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let inFlight = InFlightCounter(limit: inFlightLimit)
+            let router = NodeAPI.router(runtime: runtime, keyring: try NodeAPI.keyring(configuration: configuration), audit: nil, inFlight: inFlight)
+            let fixture = SingleNodeFixture(runtime: runtime, layout: layout, inFlight: inFlight)
+            try await body(fixture, Application(router: router))
+        } catch {
+            await runtime.shutdown()
+            throw error
+        }
+        await runtime.shutdown()
+    }
+}
+
+/// Request bodies for the route tests.
+enum Bodies {
+    static let officer = OfficerRef(identifier: "OEC-0401003-01", nameArabic: "سعيد الإدريسي", nameLatin: "Said Idrissi")
+
+    static func birth(given: String = "Yassine", givenArabic: String = "ياسين", hijriShiftDays: Int = 0, office: UInt32 = 401003) -> BirthDeclaration {
+        let today = Timestamp.minute(of: Date()).date
+        let born = GregorianDate(daysSinceEpoch: today.daysSinceEpoch - 2)
+        var date = DualDate(gregorian: born)
+        if hijriShiftDays != 0 {
+            date.hijri = DualDate(gregorian: GregorianDate(daysSinceEpoch: born.daysSinceEpoch + hijriShiftDays)).hijri
+        }
+        let father = PersonName(givenName: Name(arabic: "أحمد", latin: "Ahmed"), familyName: Name(arabic: "العلوي", latin: "El Alaoui"))
+        return BirthDeclaration(
+            office: OfficeCode(office), child: PersonName(givenName: Name(arabic: givenArabic, latin: given), familyName: father.familyName),
+            sex: .male, birthDate: date, birthTime: TimeOfDay(hour: 4, minute: 15), birthPlace: Place(arabic: "الرباط", latin: "Rabat"),
+            father: ParentRecord(name: father, nationality: "مغربية / marocaine"),
+            mother: ParentRecord(name: PersonName(givenName: Name(arabic: "فاطمة", latin: "Fatima"), familyName: Name(arabic: "بناني", latin: "Bennani")),
+                                 nationality: "مغربية / marocaine"),
+            declarant: Declarant(name: father, relation: .father))
+    }
+
+    static func json(_ value: some Encodable) -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return ByteBuffer(bytes: try! encoder.encode(value))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ buffer: ByteBuffer) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+    }
+}
