@@ -61,7 +61,7 @@ struct SingleNodeFixture {
                 try await Task.sleep(for: .milliseconds(10))
             }
             let inFlight = InFlightCounter(limit: inFlightLimit)
-            let router = NodeAPI.router(runtime: runtime, keyring: try NodeAPI.keyring(configuration: configuration), audit: nil, inFlight: inFlight)
+            let router = NodeAPI.router(runtime: runtime, keyring: try NodeAPI.keyring(configuration: configuration), inFlight: inFlight)
             let fixture = SingleNodeFixture(runtime: runtime, layout: layout, inFlight: inFlight)
             try await body(fixture, Application(router: router))
         } catch {
