@@ -8,6 +8,13 @@ public struct VitalStatusAnswer: Hashable, Sendable, Codable {
     public var found: Bool
     /// Alive, as far as the register knows (nil when not found).
     public var alive: Bool?
+
+    /// Creates an answer.
+    public init(civilDigitalID: String, found: Bool, alive: Bool?) {
+        self.civilDigitalID = civilDigitalID
+        self.found = found
+        self.alive = alive
+    }
 }
 
 /// The civil status a pension file needs: identity, birth, sex, marital status, death.
