@@ -24,6 +24,9 @@ public struct TokenKey: Sendable {
 
     /// Reads a key file.
     public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw NodeConfiguration.Problem(description: "\(path) is missing: this cluster directory was made without a token key; start from a new directory (`sijil dev --dir <new>`)")
+        }
         let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let raw = Data(base64Encoded: text) else {
             throw NodeConfiguration.Problem(description: "\(path): not a base64 token key")
