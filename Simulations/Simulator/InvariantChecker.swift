@@ -60,6 +60,8 @@ final class InvariantChecker: NodeCoreObserver {
             fail("group \(group) halted on node \(node): \(reason)")
         case .acknowledged(let group, let index, let term):
             checkCenterRule(group: group, index: index, term: term, acknowledgedBy: node)
+        case .forcedReconfiguration(let group, let keptThrough, let index, let term, let voters):
+            forcedReconfiguration(node: node, group: group, keptThrough: keptThrough, index: index, term: term, voters: voters)
         }
     }
 
@@ -159,6 +161,18 @@ final class InvariantChecker: NodeCoreObserver {
         guard membership.centerRuleActive, let center = membership.center else { return }
         if centerLog[group]?[index] == term || (centerSnapshot[group] ?? 0) >= index { return }
         fail("centre rule: group \(group) entry \(index)/\(term) acknowledged by node \(node) before the centre \(center) held it durably")
+    }
+
+    /// The operator forced `group` onto `node`'s log: what was committed beyond `keptThrough`
+    /// is the documented loss of a destroyed region (checked by the region-loss scenario against
+    /// the durability each acknowledgement was given), so the safety checks start again from
+    /// the surviving log.
+    private func forcedReconfiguration(node: NodeID, group: GroupID, keptThrough: UInt64, index: UInt64, term: UInt64, voters: Set<NodeID>) {
+        simulation.record("node \(node) forced group \(group) onto its log through \(keptThrough), voters \(voters.sorted()) at \(index)/\(term)",
+                          mixing: [31, node, group, keptThrough, index, term])
+        applied[group] = applied[group]?.filter { $0.key <= keptThrough }
+        configEntries[group] = configEntries[group]?.filter { $0.index <= keptThrough }
+        simulation.forcedReconfigurationObserved(node: node, group: group, keptThrough: keptThrough)
     }
 
     func nodeRestarted(_ node: NodeID) {

@@ -97,6 +97,9 @@ public final class Simulation {
     var frameFilter: ((NodeID, NodeID, [(group: GroupID, message: Message)]) -> Bool)?
     /// Nodes whose disk was damaged and that have not finished repairing it.
     var damagedNodes: Set<NodeID> = []
+    /// Groups the operator forced onto the centre's log after their region was destroyed:
+    /// the last index that survived, per group.
+    var forcedReconfigurations: [GroupID: UInt64] = [:]
 
     enum Phase {
         case faults

@@ -93,6 +93,10 @@ public struct APIError: Error, Sendable, Equatable {
         case .outcomeUnknown(let why):
             self.init(.serviceUnavailable, "outcome_unknown", "the write may or may not have been registered (\(why)); \(retry)",
                       retryAfterSeconds: Self.retryAfterSeconds)
+        case .tooStale(let staleMs, let bound):
+            let how = staleMs.map { "\($0) ms" } ?? "an unknown time (it has not heard from the group's leader recently)"
+            self.init(.serviceUnavailable, "too_stale", "this replica is \(how) behind, more than max_stale_ms=\(bound); ask a fresher node or read linearizably",
+                      field: "max_stale_ms", retryAfterSeconds: Self.retryAfterSeconds)
         }
     }
 

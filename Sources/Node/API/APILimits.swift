@@ -20,6 +20,9 @@ public enum APILimits {
     public static let recordedAtPastMinutesMax = 60
     /// How far ahead of the node's clock a client's `recordedAt` may be (clock skew).
     public static let recordedAtFutureMinutesMax = 2
+    /// The largest staleness a bounded-stale read may accept: a day. A replica whose state is
+    /// older than that should not answer national queries, and a larger number is a typo.
+    public static let maxStaleMsMax: UInt64 = 86_400_000
     /// Hits returned by a search when the client asks for none (at most `ActSearchQuery.limitMax`).
     public static let searchDefaultLimit = 50
 }

@@ -46,11 +46,14 @@ extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     /// The time the node stamped on a write, to resend with a retry.
     static let recordedAt = HTTPField.Name("Sijil-Recorded-At")!
-    /// "linearizable" or "stale".
+    /// "linearizable", "stale" or "bounded".
     static let consistency = HTTPField.Name("Sijil-Consistency")!
     /// Committed entries the answering replica had not applied (stale reads).
     static let behindCommit = HTTPField.Name("Sijil-Behind-Commit")!
     static let appliedIndex = HTTPField.Name("Sijil-Applied-Index")!
+    /// At most how many milliseconds ago the answer was current ("unknown" when the replica
+    /// cannot tell).
+    static let staleMs = HTTPField.Name("Sijil-Stale-Ms")!
     static let servedBy = HTTPField.Name("Sijil-Node")!
     /// Who reads personal data and why (recorded in the node's audit log).
     static let actor = HTTPField.Name("Sijil-Actor")!
