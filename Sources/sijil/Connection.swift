@@ -14,6 +14,24 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "Cluster CA certificate (default: <dir>/certs/ca.pem).")
     var ca: String?
 
+    @Option(name: .customLong("admin-token-file"), help: "The operators' admin token (default: <dir>/certs/admin.token when it exists).")
+    var adminTokenFile: String?
+
+    /// The admin token, if one is given or the cluster directory holds one.
+    func adminToken() throws -> String? {
+        let path = adminTokenFile ?? dir.map { $0 + "/certs/admin.token" }
+        guard let path, FileManager.default.fileExists(atPath: path) else {
+            if let adminTokenFile { throw ValidationError("\(adminTokenFile): no such file") }
+            return nil
+        }
+        return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A client for this connection, carrying the admin token when there is one.
+    func http(timeoutMs: UInt64 = HTTPSClient.defaultTimeoutMs) throws -> HTTPSClient {
+        try HTTPSClient(caCertificatePath: try caPath(), timeoutMs: timeoutMs, adminToken: try adminToken())
+    }
+
     func caPath() throws -> String {
         if let ca { return ca }
         if let dir { return dir + "/certs/ca.pem" }
@@ -34,7 +52,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func client() throws -> RegistryClient {
-        RegistryClient(http: try HTTPSClient(caCertificatePath: try caPath()), addresses: try addresses())
+        RegistryClient(http: try http(), addresses: try addresses())
     }
 }
 

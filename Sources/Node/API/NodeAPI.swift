@@ -17,11 +17,13 @@ public enum NodeAPI {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(InFlightLimitMiddleware(counter: inFlight))
-        let gateway = RegistryGateway(topology: runtime.topology, nodeID: runtime.nodeID) { request in await runtime.submit(request) }
+        router.middlewares.add(AdminAuthMiddleware(expectedDigest: runtime.configuration.adminTokenSHA256))
+        let gateway = RegistryGateway(nodeID: runtime.nodeID, topology: { runtime.topology }) { request in await runtime.submit(request) }
         ActRoutes(gateway: gateway, audit: audit, now: now).add(to: router)
         CopyRoutes(gateway: gateway, keyring: keyring, audit: audit, now: now).add(to: router)
         SearchRoutes(search: runtime.search, audit: audit).add(to: router)
         ClusterRoutes(runtime: runtime, gateway: gateway, inFlight: inFlight).add(to: router)
+        AdminRoutes(runtime: runtime, gateway: gateway).add(to: router)
         return router
     }
 

@@ -47,13 +47,17 @@ public struct HTTPSClient: Sendable {
     /// Milliseconds before a request is abandoned.
     public let timeoutMs: UInt64
 
+    /// The operators' admin token, sent with every request when set (`AdminToken`).
+    public let adminToken: String?
+
     /// A client trusting the CA certificate in `caCertificatePath`.
-    public init(caCertificatePath: String, timeoutMs: UInt64 = defaultTimeoutMs) throws {
+    public init(caCertificatePath: String, timeoutMs: UInt64 = defaultTimeoutMs, adminToken: String? = nil) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .file(caCertificatePath)
         tls.certificateVerification = .fullVerification
         sslContext = try NIOSSLContext(configuration: tls)
         self.timeoutMs = timeoutMs
+        self.adminToken = adminToken
     }
 
     /// Sends one request to `address` ("host:port") and reads the whole response.
@@ -63,6 +67,7 @@ public struct HTTPSClient: Sendable {
         }
         let host = String(address[..<colon])
         let timeout = timeoutMs
+        let headers = adminToken.map { headers + [("Authorization", "Bearer \($0)")] } ?? headers
         return try await withThrowingTaskGroup(of: Response.self) { group in
             group.addTask { try await exchange(method: method, host: host, port: port, path: path, headers: headers, body: body) }
             group.addTask {

@@ -40,6 +40,14 @@ public struct NodeConfiguration: Sendable {
     public var signingKeyPaths: [String] = []
     /// The topology file, re-read when an operator asks the node to reload its peers.
     public var topologyPath: String?
+    /// SHA-256 of the operators' admin token: when set, every administrative request that
+    /// changes something must carry the token (`Authorization: Bearer <token>`).
+    public var adminTokenSHA256: [UInt8]?
+
+    /// Where the node keeps the newest topology it accepted from an operator while running
+    /// (`sijil cluster push-topology`), so that a restart keeps it even if the shared
+    /// topology file was not updated.
+    public var acceptedTopologyPath: String { dataDirectory + "/topology.accepted.toml" }
 
     /// Creates a value from its parts.
     public init(nodeID: UInt64, dataDirectory: String, topology: ClusterTopology, tickMs: UInt64 = 100,
@@ -72,6 +80,7 @@ public struct NodeConfiguration: Sendable {
         var peer_listen: String?
         var http_listen: String?
         var signing_keys: [String]?
+        var admin_token_sha256: String?
         var tls: TLS
         struct TLS: Decodable {
             var ca_certificate: String
@@ -90,14 +99,29 @@ public struct NodeConfiguration: Sendable {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw Problem(description: "\(path): cannot read: \(error.localizedDescription)") }
         let file: File
         do { file = try TOMLDecoder().decode(File.self, from: text) } catch { throw Problem(description: "\(path): \(error)") }
-        let topology = try loadTopology(path: resolve(file.topology))
-        guard topology.node(file.node) != nil else { throw Problem(description: "\(path): node \(file.node) is not in the topology") }
+        var topology = try loadTopology(path: resolve(file.topology))
+        // The newest topology the node accepted while running wins over an older shared file.
+        let accepted = resolve(file.data_dir) + "/topology.accepted.toml"
+        if FileManager.default.fileExists(atPath: accepted) {
+            let kept = try loadTopology(path: accepted)
+            if kept.effectiveVersion > topology.effectiveVersion { topology = kept }
+        }
+        guard let me = topology.node(file.node) else { throw Problem(description: "\(path): node \(file.node) is not in the topology") }
+        guard !me.isRetired else {
+            throw Problem(description: "\(path): node \(file.node) is retired (replaced or lost with its region); it must never run again: wipe its data directory")
+        }
         var configuration = NodeConfiguration(
             nodeID: file.node, dataDirectory: resolve(file.data_dir), topology: topology, tickMs: file.tick_ms ?? 100,
             caCertificatePath: resolve(file.tls.ca_certificate), certificatePath: resolve(file.tls.certificate),
             privateKeyPath: resolve(file.tls.private_key))
         configuration.signingKeyPaths = (file.signing_keys ?? []).map(resolve)
         configuration.topologyPath = resolve(file.topology)
+        if let hex = file.admin_token_sha256 {
+            guard let digest = AdminToken.decodeHex(hex), digest.count == 32 else {
+                throw Problem(description: "\(path): admin_token_sha256 must be 64 hexadecimal digits")
+            }
+            configuration.adminTokenSHA256 = digest
+        }
         if let listen = file.peer_listen {
             guard let parsed = HostPort(listen) else { throw Problem(description: "\(path): peer_listen \(listen) is not host:port") }
             configuration.peerListen = parsed
