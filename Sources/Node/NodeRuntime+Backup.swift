@@ -61,7 +61,7 @@ extension NodeRuntime {
             format: BackupManifest.formatName, cluster: topology.name, topologyVersion: topology.effectiveVersion, node: nodeID,
             scope: scope, createdAt: formatter.string(from: Date()), groups: groups, files: try BackupManifest.inventory(of: root))
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard FileManager.default.createFile(atPath: root + "/" + BackupManifest.fileName, contents: try encoder.encode(manifest)) else {
             throw BackupError.unreadable(path: root + "/" + BackupManifest.fileName, reason: "cannot write")
         }

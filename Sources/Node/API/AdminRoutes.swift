@@ -17,6 +17,47 @@ struct AdminRoutes: Sendable {
         router.post("/v1/admin/groups/:group/force-reconfiguration") { request, context in try await forceReconfiguration(request, context) }
         router.post("/v1/admin/backup") { request, _ in try await backup(request) }
         router.get("/v1/national/stats") { request, _ in try await nationalStats(request) }
+        router.get("/v1/cluster/groups/:group/registers") { request, context in try await registers(request, context) }
+        router.get("/v1/cluster/groups/:group/verify") { request, context in try await verifyPage(request, context) }
+    }
+
+    /// The register after which a page starts (`after=office/year/kind`), if given.
+    private func after(_ request: Request) throws(APIError) -> RegisterID? {
+        guard let text = request.uri.queryParameters.get("after") else { return nil }
+        let parts = text.split(separator: "/").map(String.init)
+        guard parts.count == 3, let office = OfficeCode(parts[0]), let year = Int(parts[1]), (1850...2200).contains(year),
+              let kind = ActKind.allCases.first(where: { $0.name == parts[2] }) else {
+            throw APIError.badRequest("invalid_parameter", "after must be office/year/kind", field: "after")
+        }
+        return RegisterID(office: office, year: year, kind: kind)
+    }
+
+    /// A page of the group's registers (numbering and chain head), in key order.
+    func registers(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let group = try group(context)
+        let (answer, freshness) = try await gateway.query(
+            .registers(after: try after(request), limit: RegistryQuery.registersPageMax), group: group, consistency: try RequestParsing.consistency(request))
+        guard case .registers(let states, let next) = answer else { throw RegistryGateway.unexpected(answer) }
+        return HTTPResponses.json(RegistersPageBody(group: group, registers: states, next: next?.description, freshness: freshness))
+    }
+
+    /// A page of the group's registers, each with its hash chain verified on the answering
+    /// replica.
+    func verifyPage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let group = try group(context)
+        let (answer, freshness) = try await gateway.query(
+            .verifyAll(after: try after(request), limit: RegistryQuery.verifyPageMax), group: group, consistency: try RequestParsing.consistency(request))
+        guard case .verifications(let verifications, let next) = answer else { throw RegistryGateway.unexpected(answer) }
+        let rows = verifications.map { verification -> ChainCheckBody in
+            switch verification.result {
+            case .intact(let length, let head):
+                ChainCheckBody(register: verification.register.description, intact: true, chainLength: length, chainHead: head.description, breakReason: nil)
+            case .broken(let chainBreak):
+                ChainCheckBody(register: verification.register.description, intact: false, chainLength: nil, chainHead: nil,
+                               breakReason: "position \(chainBreak.position): \(chainBreak.reason)")
+            }
+        }
+        return HTTPResponses.json(ChainCheckPageBody(group: group, registers: rows, next: next?.description, freshness: freshness))
     }
 
     private func group(_ context: BasicRequestContext) throws(APIError) -> UInt64 {
@@ -228,4 +269,42 @@ public struct NationalStatsBody: Codable, Sendable {
     public var groups: [StatsBody]
     /// The groups that did not answer within the policy.
     public var unavailable: [Unavailable]
+}
+
+/// `GET /v1/cluster/groups/{group}/registers`: a page of register states.
+public struct RegistersPageBody: Codable, Sendable {
+    /// The group.
+    public var group: UInt64
+    /// The registers of the page, in key order.
+    public var registers: [RegisterState]
+    /// The `after` of the next page (office/year/kind), absent after the last.
+    public var next: String?
+    /// How fresh the answer is.
+    public var freshness: ReadFreshness
+}
+
+/// One register's chain as verified by one replica.
+public struct ChainCheckBody: Codable, Sendable, Equatable {
+    /// office/year/kind.
+    public var register: String
+    /// The chain verifies.
+    public var intact: Bool
+    /// Entries in the chain (when intact).
+    public var chainLength: UInt64?
+    /// The chain head (when intact), hexadecimal.
+    public var chainHead: String?
+    /// Where and why it breaks (when broken).
+    public var breakReason: String?
+}
+
+/// `GET /v1/cluster/groups/{group}/verify`: a page of chain verifications.
+public struct ChainCheckPageBody: Codable, Sendable {
+    /// The group.
+    public var group: UInt64
+    /// The registers of the page, in key order.
+    public var registers: [ChainCheckBody]
+    /// The `after` of the next page (office/year/kind), absent after the last.
+    public var next: String?
+    /// How fresh the answer is.
+    public var freshness: ReadFreshness
 }
