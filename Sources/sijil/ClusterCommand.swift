@@ -143,10 +143,12 @@ struct ClusterCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Region key.") var region: String
         @Option(name: .long, help: "center or region.") var mode: String
 
+        @Option(name: .customLong("wait-ms"), help: "How long to wait for each group's leader.") var waitMs: UInt64 = 60_000
+
         func run() async throws {
-            try await ClusterCommand.onLeaders(
-                connection, groups: { $0.regions.first { $0.key == region }?.shards.map(\.group) ?? [] },
-                path: { "/v1/cluster/groups/\($0)/durability" }, body: DurabilityBody(mode: mode))
+            guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
+            let admin = ClusterAdmin(http: try connection.http(timeoutMs: 3_000), waitMs: waitMs, say: { print($0) })
+            try await admin.setDurability(region: region, mode: mode, topology)
             // The groups switched through their logs; the topology records the mode new groups
             // of the region start with. A node that is unreachable (the centre, typically)
             // takes it at the next push.
@@ -155,7 +157,6 @@ struct ClusterCommand: AsyncParsableCommand {
             guard layout.topology.region(region)?.durability != mode else { return }
             let next = try layout.topology.settingDurability(region: region, mode: mode)
             try layout.save(next)
-            let admin = ClusterAdmin(http: try connection.http(timeoutMs: 3_000), say: { print($0) })
             let refused = await admin.push(next)
             if !refused.isEmpty {
                 print("nodes \(refused.keys.sorted().map(String.init).joined(separator: ",")) did not take topology version \(next.effectiveVersion): run `sijil cluster push-topology --dir \(dir)` once they answer")

@@ -118,8 +118,7 @@ public struct ClusterAdmin: Sendable {
         guard let shards = topology.region(region)?.shards else { throw ClusterOperationError(description: "region \(region) is not in the topology") }
         for shard in shards {
             let leader = try await wait("group \(shard.group) has a leader in region \(region)") { () -> UInt64? in
-                guard let (node, status) = await leaderView(of: shard.group, topology), node.region == region, status.voters == status.voters.sorted(),
-                      status.health == "ok" else { return nil }
+                guard let (node, status) = await leaderView(of: shard.group, topology), node.region == region, status.health == "ok" else { return nil }
                 return node.id
             }
             say("group \(shard.group): leader \(leader) (region \(region))")
@@ -148,6 +147,27 @@ public struct ClusterAdmin: Sendable {
             let retired = (current.voters + current.learners).filter { topology.node($0)?.isRetired ?? true }.sorted()
             let changes = promote.map { MembershipBody(operation: "addVoter", node: $0) } + retired.map { MembershipBody(operation: "remove", node: $0) }
             if !changes.isEmpty { try await changeMembership(shard.group, changes, topology) }
+        }
+    }
+
+    /// Moves every group of `region` to durability `mode` through its leader. Switching to
+    /// `region` commits with a regional majority, so it works while the centre is cut off.
+    public func setDurability(region: String, mode: String, _ topology: ClusterTopology) async throws {
+        guard mode == "center" || mode == "region" else { throw ClusterOperationError(description: "mode must be center or region") }
+        guard let shards = topology.region(region)?.shards else { throw ClusterOperationError(description: "region \(region) is not in the topology") }
+        for shard in shards {
+            var lastAnswer = "no leader known"
+            let leader = try await wait("group \(shard.group) applies durability \(mode)") { () -> UInt64? in
+                guard let (node, _) = await leaderView(of: shard.group, topology),
+                      let response = try? await http.sendJSON("POST", node.http, "/v1/cluster/groups/\(shard.group)/durability", DurabilityBody(mode: mode)) else {
+                    return nil
+                }
+                if response.status == 200 { return node.id }
+                lastAnswer = "HTTP \(response.status) \(response.text)"
+                if response.status == 503 { return nil }
+                throw ClusterOperationError(description: "group \(shard.group): durability \(mode) refused: \(lastAnswer)")
+            }
+            say("group \(shard.group): durability \(mode) applied by leader \(leader)")
         }
     }
 
