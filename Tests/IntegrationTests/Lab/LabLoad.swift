@@ -26,8 +26,9 @@ final class LabLoad: Sendable {
     private let task: Task<Void, Never>
 
     /// Starts `writers` writers on `offices` of `region`. `firstWriter` makes the names of
-    /// two loads differ.
-    init(_ cluster: LabCluster, region: String, offices: [UInt32], writers: Int, firstWriter: Int = 0) {
+    /// two loads differ; `actsMax` bounds a background load that runs while a scenario waits
+    /// on something else (its acts are all read back at the end).
+    init(_ cluster: LabCluster, region: String, offices: [UInt32], writers: Int, firstWriter: Int = 0, actsMax: Int = Int.max) {
         self.region = region
         let ledger = ledger
         let running = running
@@ -36,7 +37,7 @@ final class LabLoad: Sendable {
                 for writer in firstWriter..<(firstWriter + writers) {
                     group.addTask {
                         var n = 0
-                        while running.withLockedValue({ $0 }) && !Task.isCancelled {
+                        while running.withLockedValue({ $0 }) && !Task.isCancelled, await ledger.count < actsMax {
                             n += 1
                             let office = offices[(writer + n) % offices.count]
                             let addresses = cluster.addresses(region: region)
