@@ -139,13 +139,17 @@ struct ClusterCommand: AsyncParsableCommand {
     struct SetDurability: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-durability", abstract: "Move a region's groups between center and region durability (works with the centre unreachable).")
+        @Argument(help: "Region key (or --region).") var regionArgument: String?
+        @Argument(help: "center or region (or --mode).") var modeArgument: String?
         @OptionGroup var connection: ConnectionOptions
-        @Option(name: .long, help: "Region key.") var region: String
-        @Option(name: .long, help: "center or region.") var mode: String
-
+        @Option(name: .customLong("region"), help: "Region key.") var regionOption: String?
+        @Option(name: .customLong("mode"), help: "center or region.") var modeOption: String?
         @Option(name: .customLong("wait-ms"), help: "How long to wait for each group's leader.") var waitMs: UInt64 = 60_000
 
         func run() async throws {
+            guard let region = regionArgument ?? regionOption, let mode = modeArgument ?? modeOption else {
+                throw ValidationError("give the region and the mode: sijil cluster set-durability RSK region")
+            }
             guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
             let admin = ClusterAdmin(http: try connection.http(timeoutMs: 3_000), waitMs: waitMs, say: { print($0) })
             try await admin.setDurability(region: region, mode: mode, topology)

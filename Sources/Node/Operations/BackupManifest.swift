@@ -41,6 +41,22 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         public var voters: [UInt64]
         /// "center" or "region".
         public var durability: String
+
+        /// Creates a value from its parts.
+        public init(group: UInt64, region: String, firstOffice: UInt32, lastOffice: UInt32, appliedIndex: UInt64, appliedTerm: UInt64,
+                    lastIndex: UInt64, lastTerm: UInt64, commitIndex: UInt64, voters: [UInt64], durability: String) {
+            self.group = group
+            self.region = region
+            self.firstOffice = firstOffice
+            self.lastOffice = lastOffice
+            self.appliedIndex = appliedIndex
+            self.appliedTerm = appliedTerm
+            self.lastIndex = lastIndex
+            self.lastTerm = lastTerm
+            self.commitIndex = commitIndex
+            self.voters = voters
+            self.durability = durability
+        }
     }
 
     /// One file of the backup.
@@ -69,6 +85,18 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public var groups: [Group]
     /// Every file of the backup but the manifest, in path order.
     public var files: [File]
+
+    /// Creates a value from its parts.
+    public init(format: String, cluster: String, topologyVersion: UInt64, node: UInt64, scope: String, createdAt: String, groups: [Group], files: [File]) {
+        self.format = format
+        self.cluster = cluster
+        self.topologyVersion = topologyVersion
+        self.node = node
+        self.scope = scope
+        self.createdAt = createdAt
+        self.groups = groups
+        self.files = files
+    }
 
     /// Lists every file under `directory` (but the manifest) with its size and digest.
     public static func inventory(of directory: String) throws -> [File] {

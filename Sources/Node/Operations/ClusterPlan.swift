@@ -36,6 +36,14 @@ public struct ClusterPlan: Codable, Sendable, Equatable {
             case httpPort = "http_port"
             case peerPort = "peer_port"
         }
+
+        /// Creates a value from its parts.
+        public init(id: UInt64, host: String, httpPort: Int? = nil, peerPort: Int? = nil) {
+            self.id = id
+            self.host = host
+            self.httpPort = httpPort
+            self.peerPort = peerPort
+        }
     }
 
     /// One region of the plan.
@@ -48,6 +56,14 @@ public struct ClusterPlan: Codable, Sendable, Equatable {
         public var durability: String?
         /// The region's nodes.
         public var nodes: [PlannedNode]
+
+        /// Creates a value from its parts.
+        public init(key: String, shards: Int? = nil, durability: String? = nil, nodes: [PlannedNode]) {
+            self.key = key
+            self.shards = shards
+            self.durability = durability
+            self.nodes = nodes
+        }
     }
 
     /// The cluster's name (in certificates).
@@ -62,6 +78,16 @@ public struct ClusterPlan: Codable, Sendable, Equatable {
     public var center: PlannedNode
     /// The regions, in the order they join the cluster.
     public var regions: [PlannedRegion]
+
+    /// Creates a value from its parts.
+    public init(name: String, httpPort: Int, peerPort: Int, tickMs: UInt64? = nil, center: PlannedNode, regions: [PlannedRegion]) {
+        self.name = name
+        self.httpPort = httpPort
+        self.peerPort = peerPort
+        self.tickMs = tickMs
+        self.center = center
+        self.regions = regions
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, center, regions
