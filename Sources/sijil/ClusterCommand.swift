@@ -151,7 +151,7 @@ struct ClusterCommand: AsyncParsableCommand {
                 throw ValidationError("give the region and the mode: sijil cluster set-durability RSK region")
             }
             guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
-            let admin = ClusterAdmin(http: try connection.http(timeoutMs: 3_000), waitMs: waitMs, say: { print($0) })
+            let admin = ClusterAdmin(http: try connection.http(timeoutMs: 3_000), waitMs: waitMs, say: { say($0) })
             try await admin.setDurability(region: region, mode: mode, topology)
             // The groups switched through their logs; the topology records the mode new groups
             // of the region start with. A node that is unreachable (the centre, typically)

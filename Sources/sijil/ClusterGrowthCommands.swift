@@ -2,6 +2,14 @@ import ArgumentParser
 import Foundation
 import Node
 
+/// Prints a progress line at once, even when standard output is a file or a pipe (the
+/// operator, or a script, follows a command that waits for minutes).
+func say(_ line: String) {
+    print(line)
+    // Flushes every output stream (`stdout` itself is a C global Swift 6 will not touch).
+    fflush(nil)
+}
+
 /// Options shared by the commands that change a running cluster's shape.
 struct GrowthOptions: ParsableArguments {
     @Option(name: .long, help: "The roll-out roadmap (default: Cluster/roadmap.toml).")
@@ -21,11 +29,11 @@ extension ClusterCommand {
     static func operations(_ connection: ConnectionOptions, waitMs: UInt64) throws -> RegionOperations {
         guard let dir = connection.dir else { throw ValidationError("give --dir: the cluster directory (it receives the new nodes' files)") }
         let layout = try ClusterLayout.open(directory: dir)
-        let admin = ClusterAdmin(http: try connection.http(), waitMs: waitMs, say: { print($0) })
+        let admin = ClusterAdmin(http: try connection.http(), waitMs: waitMs, say: { say($0) })
         return RegionOperations(layout: layout, admin: admin) { nodes in
-            print("start the new nodes now, each on its host (the command waits for them):")
+            say("start the new nodes now, each on its host (the command waits for them):")
             for node in nodes {
-                print("  node \(node.id) (\(node.http)): sijil start --config \(layout.configurationPath(node: node.id))")
+                say("  node \(node.id) (\(node.http)): sijil start --config \(layout.configurationPath(node: node.id))")
             }
         }
     }
@@ -95,7 +103,7 @@ extension ClusterCommand {
 
         func run() async throws {
             guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
-            let admin = ClusterAdmin(http: try connection.http(), say: { print($0) })
+            let admin = ClusterAdmin(http: try connection.http(), say: { say($0) })
             let refused = await admin.push(topology)
             if !refused.isEmpty { throw ExitCode(1) }
         }
@@ -111,7 +119,7 @@ extension ClusterCommand {
 
         func run() async throws {
             guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
-            let admin = ClusterAdmin(http: try connection.http(), waitMs: growth.waitMs, say: { print($0) })
+            let admin = ClusterAdmin(http: try connection.http(), waitMs: growth.waitMs, say: { say($0) })
             try await admin.fillGroups(region: region, topology)
             try await admin.waitRegionalLeaders(region, topology)
         }
@@ -128,7 +136,7 @@ extension ClusterCommand {
         func run() async throws {
             guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
             let quiet = json
-            let admin = ClusterAdmin(http: try connection.http(), waitMs: waitMs, say: { if !quiet { print($0) } })
+            let admin = ClusterAdmin(http: try connection.http(), waitMs: waitMs, say: { if !quiet { say($0) } })
             let report = try await ClusterVerification.run(topology, regions: region.map { [$0] } ?? [], admin: admin)
             if json {
                 try ClusterCommand.printJSON(report)

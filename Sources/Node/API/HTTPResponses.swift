@@ -36,6 +36,7 @@ extension APIError {
     func response() -> Response {
         var headers: HTTPFields = [:]
         if let seconds = retryAfterSeconds { headers[.retryAfter] = "\(seconds)" }
+        if !alternates.isEmpty { headers[.regionNodes] = alternates.joined(separator: ",") }
         return HTTPResponses.json(body, status: status, headers: headers)
     }
 }
@@ -55,6 +56,8 @@ extension HTTPField.Name {
     /// cannot tell).
     static let staleMs = HTTPField.Name("Sijil-Stale-Ms")!
     static let servedBy = HTTPField.Name("Sijil-Node")!
+    /// With 421 `other_region`: the nodes that hold the act's region, comma-separated.
+    static let regionNodes = HTTPField.Name("Sijil-Region-Nodes")!
     /// Who reads personal data and why (recorded in the node's audit log).
     static let actor = HTTPField.Name("Sijil-Actor")!
     static let purpose = HTTPField.Name("Sijil-Purpose")!

@@ -95,10 +95,16 @@ public struct RegistryGateway: Sendable {
         self.submit = submit
     }
 
-    /// The shard group that holds an office's acts.
+    /// The shard group that holds an office's acts; 421 `other_region` when this node holds no
+    /// replica of it (a node of another region), naming the nodes that do.
     public func group(for office: OfficeCode, field: String) throws(APIError) -> UInt64 {
-        guard let group = topology.group(forOffice: office.rawValue) else {
+        let topology = self.topology
+        guard let group = topology.group(forOffice: office.rawValue), let region = topology.region(forOffice: office.rawValue) else {
             throw APIError(.notFound, "office_not_served", "no shard group of this cluster holds office \(office)", field: field)
+        }
+        if let me = topology.node(nodeID), !me.isCenter, me.region != region.key {
+            let nodes = topology.activeNodes.filter { $0.region == region.key } + topology.activeNodes.filter(\.isCenter)
+            throw APIError.otherRegion(region.key, group: group, node: nodeID, nodes: nodes.map(\.http))
         }
         return group
     }
