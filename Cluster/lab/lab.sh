@@ -4,6 +4,7 @@
 # (ip, tc); nothing else.
 #
 #   lab.sh up [REGION...]          create the hosts of the centre and of each region (default: rsk)
+#   lab.sh add-host HOST           create one more host (e.g. rsk4, a node rebuilt after a loss)
 #   lab.sh down                    remove every host and bridge this script created
 #   lab.sh hosts                   list the hosts and their addresses
 #   lab.sh exec HOST CMD...        run a command on a host
@@ -17,9 +18,14 @@
 # the centre 10.77.99.0/24. Host k of a region is 10.77.<n>.<k>; the centre is 10.77.99.1.
 # Cutting a region from the centre installs blackhole routes on both sides, so traffic inside
 # the region and between regions keeps flowing.
+#
+# SIJIL_LAB_PREFIX (default sjl) names the namespaces, links and bridges, and SIJIL_LAB_NET
+# (default 10.77) the addresses, so that two labs (an operator's and the test suite's) can
+# live on one machine without touching each other.
 set -euo pipefail
 
-PREFIX=sjl
+PREFIX=${SIJIL_LAB_PREFIX:-sjl}
+NET=${SIJIL_LAB_NET:-10.77}
 declare -A REGION_NET=([rsk]=4 [cs]=6 [fm]=3 [tta]=1 [ori]=2 [bmk]=5 [ms]=7 [dt]=8 [sm]=9 [gon]=10 [lsh]=11 [dod]=12)
 HOSTS_PER_REGION=${HOSTS_PER_REGION:-3}
 CENTER_NET=99
@@ -31,10 +37,10 @@ command -v ip >/dev/null || die "needs iproute2"
 ns() { echo "$PREFIX-$1"; }
 host_ip() {
     local host=$1
-    if [ "$host" = center ]; then echo "10.77.$CENTER_NET.1"; return; fi
+    if [ "$host" = center ]; then echo "$NET.$CENTER_NET.1"; return; fi
     local region=${host%%[0-9]*} index=${host##*[a-z]}
     [ -n "${REGION_NET[$region]:-}" ] || die "unknown host $host"
-    echo "10.77.${REGION_NET[$region]}.$index"
+    echo "$NET.${REGION_NET[$region]}.$index"
 }
 host_net() {
     local host=$1
@@ -46,7 +52,7 @@ make_bridge() {
     local name=$PREFIX-br$1
     ip link show "$name" >/dev/null 2>&1 && return
     ip link add "$name" type bridge
-    ip addr add "10.77.$1.254/24" dev "$name"
+    ip addr add "$NET.$1.254/24" dev "$name"
     ip link set "$name" up
 }
 
@@ -62,7 +68,7 @@ make_host() {
     ip -n "$(ns "$host")" addr add "$ipaddr/24" dev eth0
     ip -n "$(ns "$host")" link set eth0 up
     ip -n "$(ns "$host")" link set lo up
-    ip -n "$(ns "$host")" route add default via "10.77.$net.254"
+    ip -n "$(ns "$host")" route add default via "$NET.$net.254"
 }
 
 region_hosts() { local r=$1; for i in $(seq 1 "$HOSTS_PER_REGION"); do echo "$r$i"; done; }
@@ -79,6 +85,13 @@ up)
         for host in $(region_hosts "$region"); do make_host "$host"; done
     done
     "$0" hosts
+    ;;
+add-host)
+    host=${2:?host}
+    sysctl -qw net.ipv4.ip_forward=1
+    host_ip "$host" >/dev/null
+    make_host "$host"
+    echo "$host $(host_ip "$host")"
     ;;
 down)
     for name in $(ip netns list | awk '{print $1}' | grep "^$PREFIX-" || true); do ip netns del "$name"; done
@@ -108,9 +121,9 @@ cut-center|heal-center)
     [ -n "$net" ] || die "unknown region $region"
     op=add
     [ "$1" = heal-center ] && op=del
-    ip -n "$(ns center)" route "$op" blackhole "10.77.$net.0/24" 2>/dev/null || [ "$op" = del ]
+    ip -n "$(ns center)" route "$op" blackhole "$NET.$net.0/24" 2>/dev/null || [ "$op" = del ]
     for name in $(ip netns list | awk '{print $1}' | grep "^$PREFIX-$region[0-9]" || true); do
-        ip -n "$name" route "$op" blackhole "10.77.$CENTER_NET.0/24" 2>/dev/null || [ "$op" = del ]
+        ip -n "$name" route "$op" blackhole "$NET.$CENTER_NET.0/24" 2>/dev/null || [ "$op" = del ]
     done
     ;;
 delay)
@@ -119,7 +132,7 @@ delay)
     [ "$ms" = 0 ] || tc qdisc add dev "$PREFIX-$host" root netem delay "${ms}ms"
     ;;
 *)
-    sed -n '2,20p' "$0"
+    sed -n '2,27p' "$0"
     exit 2
     ;;
 esac

@@ -117,7 +117,7 @@ extension Simulation {
         case (.write, .applied(_, let outcome)) where outcome == [1]:
             op.returnedAt = history.tick()
             history.writesAcknowledged += 1
-        case (.read, .answered(_, let behind, let outcome)):
+        case (.read, .answered(_, let behind, _, let outcome)):
             op.returnedAt = history.tick()
             op.kind = .read(KeyValueMachine.decodeValue(outcome) ?? UInt64.max)
             if behind != 0 { fail("a linearizable read was answered \(behind) entries behind the commit index") }

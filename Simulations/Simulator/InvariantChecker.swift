@@ -60,6 +60,8 @@ final class InvariantChecker: NodeCoreObserver {
             fail("group \(group) halted on node \(node): \(reason)")
         case .acknowledged(let group, let index, let term):
             checkCenterRule(group: group, index: index, term: term, acknowledgedBy: node)
+        case .forcedReconfiguration(let group, let keptThrough, let index, let term, let voters):
+            forcedReconfiguration(node: node, group: group, keptThrough: keptThrough, index: index, term: term, voters: voters)
         }
     }
 
@@ -159,6 +161,24 @@ final class InvariantChecker: NodeCoreObserver {
         guard membership.centerRuleActive, let center = membership.center else { return }
         if centerLog[group]?[index] == term || (centerSnapshot[group] ?? 0) >= index { return }
         fail("centre rule: group \(group) entry \(index)/\(term) acknowledged by node \(node) before the centre \(center) held it durably")
+    }
+
+    /// The operator forced `group` onto `node`'s log after its region was destroyed in `center`
+    /// durability: every entry ever committed must be in that log (the centre held each one
+    /// before it could commit), so nothing applied anywhere may lie beyond `keptThrough`, and
+    /// what lies before it must be the centre's entry (state machine safety then holds on).
+    private func forcedReconfiguration(node: NodeID, group: GroupID, keptThrough: UInt64, index: UInt64, term: UInt64, voters: Set<NodeID>) {
+        simulation.record("node \(node) forced group \(group) onto its log through \(keptThrough), voters \(voters.sorted()) at \(index)/\(term)",
+                          mixing: [31, node, group, keptThrough, index, term])
+        if let beyond = applied[group]?.keys.filter({ $0 > keptThrough }).min() {
+            fail("forced reconfiguration of group \(group) on node \(node) kept its log through \(keptThrough) but entry \(beyond) was committed: an acknowledged write is lost")
+        }
+        if let raft = simulation.nodes[node]?.core?.raft(of: group) {
+            for (at, value) in applied[group] ?? [:] where at > raft.snapshotIndex && at <= keptThrough && raft.term(at: at) != value.term {
+                fail("forced reconfiguration of group \(group) on node \(node): its entry \(at) is not the committed one (term \(value.term))")
+            }
+        }
+        simulation.forcedReconfigurationObserved(node: node, group: group, keptThrough: keptThrough)
     }
 
     func nodeRestarted(_ node: NodeID) {

@@ -46,6 +46,12 @@ final class SimDisk: DiskDriver {
         SimDiskView(stores: stores)
     }
 
+    /// The disk is lost with its region: nothing on it can be read again.
+    func destroy() {
+        stores = Array(repeating: SortedStore(), count: DiskSpace.allCases.count)
+        undo = []
+    }
+
     /// A power loss: every batch written since the last sync is undone, newest first.
     /// Returns how many batches were lost.
     @discardableResult

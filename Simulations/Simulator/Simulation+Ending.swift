@@ -15,7 +15,10 @@ extension Simulation {
     }
 
     func convergenceCheck() {
-        let settled = unconvergedGroups().isEmpty && clients.allSatisfy { $0.inFlight == nil }
+        // A roll-out run settles only once its region is rebuilt (the centre alone leading
+        // the lost region's groups is converged, but not done).
+        let rollOutDone = options.profile != .rollOut || rollOut.rebuilt
+        let settled = unconvergedGroups().isEmpty && clients.allSatisfy { $0.inFlight == nil } && rollOutDone
         switch phase {
         case .converging(let round) where settled:
             if round == 0 {
@@ -43,7 +46,8 @@ extension Simulation {
                 let missing = groups.map(\.id).filter { !probeAcknowledged.contains($0) }
                 fail("no progress: writes to groups \(missing) not acknowledged within \(options.progressBoundMs) ms after the cluster converged")
             default:
-                fail("cluster did not converge within \(options.convergenceBoundMs) ms after faults healed: \(unconvergedGroups().joined(separator: "; "))")
+                let rollOutState = rollOutDone ? "" : " (the roll-out's rebuild has not finished)"
+                fail("cluster did not converge within \(options.convergenceBoundMs) ms after faults healed\(rollOutState): \(unconvergedGroups().joined(separator: "; "))")
             }
             phase = .done
             return
@@ -128,6 +132,7 @@ extension Simulation {
             }
         }
         if options.workload == .registry { registryFinalChecks() }
+        if options.profile == .rollOut { rollOutFinalChecks() }
         for failure in history.linearizabilityFailures() { fail("not linearizable: \(failure)") }
         for failure in checker.finalFailures() { fail(failure) }
     }

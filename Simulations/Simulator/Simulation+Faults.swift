@@ -15,6 +15,7 @@ extension Simulation {
             return
         }
         defer { queue.schedule(.fault, at: now + 200 + rng.next() % 1_000) }
+        if rollOutQuiet { return }
         switch rng.next() % 12 {
         case 0: partitionNode()
         case 1: cutRegionFromCenter()
@@ -115,7 +116,7 @@ extension Simulation {
         cut([Link(from: a, to: b)], forMs: 1_000 + rng.next() % 3_000)
     }
 
-    private func crashNode(_ node: SimNode) {
+    func crashNode(_ node: SimNode) {
         guard node.isUp else { return }
         faults.crashes += 1
         let lost = node.disk.crash()
@@ -128,7 +129,7 @@ extension Simulation {
     }
 
     func restart(_ id: NodeID, corrupt: Bool) {
-        guard let node = nodes[id], !node.isUp else { return }
+        guard let node = nodes[id], !node.isUp, !node.destroyed else { return }
         // The fault model is one damaged replica at a time, repaired from its peers: two members
         // of a group losing acknowledged entries together is a double fault (see SIMULATION.md).
         // A node counts as damaged until it is up with no lost-log floor in any group.

@@ -120,7 +120,7 @@ extension Simulation {
             switch failure {
             case .noLeader, .notLeader, .overloaded, .superseded, .unknownGroup:
                 return registryAttemptEnded(operation, outcomeUnknown: false)
-            case .timedOut, .outcomeUnknown, .groupHalted, .storage, .invalidChange:
+            case .timedOut, .outcomeUnknown, .groupHalted, .storage, .invalidChange, .tooStale:
                 return registryAttemptEnded(operation, outcomeUnknown: true)
             }
         case .answered, .done:
@@ -156,7 +156,7 @@ extension Simulation {
 
     private func registryReadAnswered(_ operation: Int, _ result: ClientResult) {
         let op = registryHistory.operations[operation]
-        guard case .answered(let index, let behind, let bytes) = result else {
+        guard case .answered(let index, let behind, _, let bytes) = result else {
             if case .failed = result { return registryAttemptEnded(operation, outcomeUnknown: false) }
             fail("operation \(operation): unexpected answer \(result) to a read")
             return finish(operation, .abandoned)

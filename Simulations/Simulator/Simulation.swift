@@ -12,6 +12,8 @@ final class SimNode {
     var turnScheduled = false
     /// Incremented at every restart, so events meant for an earlier life are ignored.
     var incarnation = 0
+    /// Lost with its region and disk for good: never restarted.
+    var destroyed = false
 
     init(id: NodeID, region: String, isCenter: Bool) {
         self.id = id
@@ -56,6 +58,8 @@ enum SimEvent {
     case convergenceCheck
     /// Leader churn: strike a leader shortly after its election, if it still leads.
     case strikeLeader(NodeID, group: GroupID, term: UInt64)
+    /// The roll-out profile's next step (`Simulation+RollOut.swift`).
+    case rollOut(RollOutStep)
 }
 
 /// A deterministic simulation of a Sijil cluster: real `NodeCore`s (and so real Raft) on
@@ -97,6 +101,17 @@ public final class Simulation {
     var frameFilter: ((NodeID, NodeID, [(group: GroupID, message: Message)]) -> Bool)?
     /// Nodes whose disk was damaged and that have not finished repairing it.
     var damagedNodes: Set<NodeID> = []
+    /// Groups the operator forced onto the centre's log after their region was destroyed:
+    /// the last index that survived, per group.
+    var forcedReconfigurations: [GroupID: UInt64] = [:]
+    /// Every group the cluster will have (the roll-out adds some of them while it runs);
+    /// `groups` holds those that exist.
+    var plannedGroups: [GroupDescriptor] = []
+    /// Random faults pause while the roll-out profile rebuilds a region (the operator's
+    /// procedure starts on a healed network); messages are still lost and reordered.
+    var rollOutQuiet = false
+    /// Where the roll-out stands.
+    var rollOut = RollOutState()
 
     enum Phase {
         case faults
@@ -113,7 +128,9 @@ public final class Simulation {
     public init(options: SimulationOptions) {
         self.options = options
         var rng = SplitMix64(seed: options.seed)
-        self.shape = options.scenario != nil ? .oneRegion : options.shape ?? (rng.next() % 2 == 0 ? .oneRegion : .twoRegions)
+        self.shape = options.scenario != nil ? .oneRegion
+            : options.profile == .rollOut ? .twoRegions
+            : options.shape ?? (rng.next() % 2 == 0 ? .oneRegion : .twoRegions)
         self.entriesPerMessageMax = options.scenario != nil ? 1 : 1 + Int(rng.next() % 4)
         self.inflightMessagesMax = 1 + Int(rng.next() % 8)
         self.rng = rng
@@ -178,6 +195,10 @@ public final class Simulation {
         }
         nodes[Simulation.centerID] = SimNode(id: Simulation.centerID, region: "centre", isCenter: true)
         nodeOrder = nodes.keys.sorted()
+        plannedGroups = groups
+        // The roll-out starts with Rabat-Salé-Kénitra alone; Casablanca-Settat's nodes run,
+        // hosting nothing, until the region is added.
+        if options.profile == .rollOut { groups = groups.filter { $0.region == RollOutState.firstRegion } }
         for id in nodeOrder {
             start(nodes[id]!)
             for group in groups where group.initialMembership.members.contains(id) {
@@ -185,7 +206,7 @@ public final class Simulation {
             }
         }
         clients = (0..<options.clients).map { SimClient(id: $0) }
-        if options.workload == .registry { workload = RegistryWorkload(seed: options.seed, groups: groups) }
+        if options.workload == .registry { workload = RegistryWorkload(seed: options.seed, groups: plannedGroups) }
     }
 
     func makeCore(for node: SimNode) -> NodeCore? {
@@ -205,10 +226,18 @@ public final class Simulation {
     }
 
     func start(_ node: SimNode) {
+        precondition(!node.destroyed, "a destroyed node never starts again")
         node.incarnation += 1
         node.turnScheduled = false
         node.core = makeCore(for: node)
         checker.nodeRestarted(node.id)
+        // A node down when a region was added takes its groups at its next start, as a real
+        // node does from its topology.
+        if options.profile == .rollOut, let core = node.core {
+            for group in groups where group.initialMembership.members.contains(node.id) && core.raft(of: group.id) == nil {
+                try? core.createGroup(group)
+            }
+        }
         // Stagger tick phases so nodes do not tick in lock step.
         queue.schedule(.tick(node.id, incarnation: node.incarnation), at: now + 1 + rng.next() % options.tickMs)
     }
@@ -223,6 +252,7 @@ public final class Simulation {
             messageFaults = true
             queue.schedule(.fault, at: 1_000 + rng.next() % 1_000)
         }
+        if options.profile == .rollOut { scheduleRollOut() }
         queue.schedule(.endOfFaults, at: options.faultPhaseMs)
     }
 
@@ -274,6 +304,8 @@ public final class Simulation {
             convergenceCheck()
         case .strikeLeader(let id, let group, let term):
             strikeLeader(id, group: group, term: term)
+        case .rollOut(let step):
+            rollOutStep(step)
         }
         if var script = figure8 {
             let finished = script.advance(self)

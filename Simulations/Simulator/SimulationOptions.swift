@@ -65,6 +65,9 @@ public struct SimulationOptions: Sendable {
     public var raftFaults: RaftFaults
     /// Record a readable trace of every event (slow; for replaying one seed).
     public var trace: Bool
+    /// A deliberate operator error, only for proving the checkers: the roll-out profile loses
+    /// its region in `region` durability, cut off from the centre, instead of `center`.
+    public var rollOutLosesInRegionDurability = false
 
     public init(
         seed: UInt64, shape: ClusterShape? = nil, workload: Workload = .registry, faults: Bool = true, faultPhaseMs: UInt64 = 12_000,
@@ -99,6 +102,11 @@ public enum Scenario: String, Sendable, CaseIterable {
 public enum FaultProfile: String, Sendable, CaseIterable {
     case standard
     case leaderChurn = "leader-churn"
+    /// The roll-out and its disaster, under the standard faults: Casablanca-Settat joins the
+    /// running cluster (its groups created on its nodes and the centre while Rabat-Salé-Kénitra
+    /// writes), then Rabat-Salé-Kénitra is moved to `center` durability and destroyed with its
+    /// disks, and rebuilt on new nodes from the centre's replicas (`Simulation+RollOut.swift`).
+    case rollOut = "roll-out"
 }
 
 /// What the simulator injected in one run (or summed over a sweep).
@@ -118,6 +126,10 @@ public struct FaultCounts: Sendable, Equatable {
     public var leadershipTransfers = 0
     public var centerRuleSwitches = 0
     public var snapshotsInstalled = 0
+    /// Regions added to the running cluster.
+    public var regionsAdded = 0
+    /// Regions destroyed and rebuilt from the centre.
+    public var regionsRebuilt = 0
 
     public init() {}
 
@@ -137,23 +149,25 @@ public struct FaultCounts: Sendable, Equatable {
         leadershipTransfers += other.leadershipTransfers
         centerRuleSwitches += other.centerRuleSwitches
         snapshotsInstalled += other.snapshotsInstalled
+        regionsAdded += other.regionsAdded
+        regionsRebuilt += other.regionsRebuilt
     }
 
     /// The counters in a fixed order, for passing between processes.
     public var values: [Int] {
         [messagesSent, messagesDropped, messagesDuplicated, messagesDelayed, nodePartitions, regionCenterCuts, asymmetricCuts,
          crashes, unsyncedBatchesLost, corruptionsInjected, corruptionsDetected, membershipChanges, leadershipTransfers,
-         centerRuleSwitches, snapshotsInstalled]
+         centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt]
     }
 
     /// The inverse of `values`; nil when the count of values is wrong.
     public init?(values: [Int]) {
-        guard values.count == 15 else { return nil }
+        guard values.count == 17 else { return nil }
         (messagesSent, messagesDropped, messagesDuplicated, messagesDelayed, nodePartitions, regionCenterCuts, asymmetricCuts) =
             (values[0], values[1], values[2], values[3], values[4], values[5], values[6])
         (crashes, unsyncedBatchesLost, corruptionsInjected, corruptionsDetected, membershipChanges, leadershipTransfers) =
             (values[7], values[8], values[9], values[10], values[11], values[12])
-        (centerRuleSwitches, snapshotsInstalled) = (values[13], values[14])
+        (centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt) = (values[13], values[14], values[15], values[16])
     }
 
     /// One line per counter, for reports.
@@ -166,7 +180,8 @@ public struct FaultCounts: Sendable, Equatable {
             "unsynced batches lost: \(unsyncedBatchesLost)", "log corruptions injected: \(corruptionsInjected)",
             "log corruptions detected: \(corruptionsDetected)", "membership changes: \(membershipChanges)",
             "leadership transfers: \(leadershipTransfers)", "centre-rule switches: \(centerRuleSwitches)",
-            "snapshots installed: \(snapshotsInstalled)",
+            "snapshots installed: \(snapshotsInstalled)", "regions added: \(regionsAdded)",
+            "regions rebuilt from the centre: \(regionsRebuilt)",
         ]
     }
 }

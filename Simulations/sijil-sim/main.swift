@@ -34,7 +34,7 @@ struct SijilSim: ParsableCommand {
     @Option(name: .long, help: "Play a scripted schedule instead of random faults: figure-8.")
     var scenario: String?
 
-    @Option(name: .long, help: "Fault profile: standard or leader-churn.")
+    @Option(name: .long, help: "Fault profile: standard, leader-churn or roll-out.")
     var profile: String = "standard"
 
     @Flag(name: .long, help: "Print every event of each run (use with one seed).")
@@ -43,7 +43,7 @@ struct SijilSim: ParsableCommand {
     @Flag(name: .long, help: "Only print failures and the summary, not one line per seed.")
     var quiet = false
 
-    @Option(name: .long, help: "Switch on a deliberate Raft defect to show the checkers catch it: commit-old-term or vote-ignoring-logs.")
+    @Option(name: .long, help: "Switch on a deliberate defect to show the checkers catch it: commit-old-term, vote-ignoring-logs, or (with --profile roll-out) lose-region-in-region-durability.")
     var broken: String?
 
     @Option(name: .long, help: "Worker processes (default: one per core; 0 runs in this process).")
@@ -157,6 +157,7 @@ struct Setup {
     var scenario: Scenario?
     var workload: Workload
     var replayExtra = ""
+    var losesRegionInRegionDurability = false
 
     init(shape: String?, workload: String, noFaults: Bool, broken: String?, trace: Bool, profile: String, scenario: String?) throws {
         guard let parsedWorkload = Workload(rawValue: workload) else { throw ValidationError("unknown workload \(workload)") }
@@ -179,6 +180,9 @@ struct Setup {
             switch broken {
             case "commit-old-term": raftFaults.commitsOldTermEntriesByCounting = true
             case "vote-ignoring-logs": raftFaults.grantsVotesIgnoringLogs = true
+            case "lose-region-in-region-durability":
+                guard profile == FaultProfile.rollOut.rawValue else { throw ValidationError("lose-region-in-region-durability needs --profile roll-out") }
+                losesRegionInRegionDurability = true
             default: throw ValidationError("unknown defect \(broken)")
             }
             replayExtra += " --broken \(broken)"
@@ -189,9 +193,11 @@ struct Setup {
     }
 
     func options(seed: UInt64) -> SimulationOptions {
-        SimulationOptions(
+        var options = SimulationOptions(
             seed: seed, shape: forcedShape, workload: scenario == nil ? workload : .kv, faults: faults, profile: profile,
             scenario: scenario, raftFaults: raftFaults, trace: trace)
+        options.rollOutLosesInRegionDurability = losesRegionInRegionDurability
+        return options
     }
 }
 

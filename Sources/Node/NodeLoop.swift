@@ -16,6 +16,8 @@ final class NodeLoop: @unchecked Sendable {
         case request(ClientRequest, CheckedContinuation<ClientResult, Never>, isWrite: Bool)
         case status(CheckedContinuation<[GroupStatus], Never>)
         case createGroups([GroupDescriptor])
+        /// Work that needs the core to itself between two turns (a backup's checkpoint).
+        case exclusive(run: @Sendable (NodeCore) -> Void, cancel: @Sendable () -> Void)
     }
 
     /// Inputs waiting beyond this are refused: the HTTP layer answers 503 instead of the queue
@@ -79,6 +81,17 @@ final class NodeLoop: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on the loop thread between two turns and returns what it returns; nil when
+    /// the loop is stopping or its inbox is full.
+    func exclusive<T: Sendable>(_ body: @escaping @Sendable (NodeCore) -> T) async -> T? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+            let run: @Sendable (NodeCore) -> Void = { core in continuation.resume(returning: body(core)) }
+            if !enqueue(.exclusive(run: run, cancel: { continuation.resume(returning: nil) })) {
+                continuation.resume(returning: nil)
+            }
+        }
+    }
+
     func status() async -> [GroupStatus] {
         await withCheckedContinuation { continuation in
             if !enqueue(.status(continuation)) { continuation.resume(returning: []) }
@@ -129,6 +142,8 @@ final class NodeLoop: @unchecked Sendable {
                     for descriptor in descriptors {
                         do { try core.createGroup(descriptor) } catch { onFatal("creating group \(descriptor.id): \(error)") }
                     }
+                case .exclusive(let run, _):
+                    run(core)
                 }
             }
         }
@@ -173,6 +188,7 @@ final class NodeLoop: @unchecked Sendable {
             case .request(_, let continuation, _): continuation.resume(returning: .failed(.overloaded("node stopping")))
             case .status(let continuation): continuation.resume(returning: [])
             case .frames, .createGroups: break
+            case .exclusive(_, let cancel): cancel()
             }
         }
     }

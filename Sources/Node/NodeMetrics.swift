@@ -114,6 +114,13 @@ public struct GroupStatus: Sendable, Codable, Equatable {
     public var centerLag: UInt64?
     /// "ok", "no-leader", "halted: reason"...
     public var health: String
+    /// On the leader: how far each member's log is known to match, by member id.
+    public var matchIndexes: [String: UInt64]?
+    /// The last index of the log and its term (what a forced reconfiguration keeps).
+    public var lastTerm: UInt64?
+    /// At most how many milliseconds ago this replica's applied state was current (nil:
+    /// unknown; see bounded-stale reads).
+    public var staleMs: UInt64?
 
     /// Creates a value from its parts.
     public init(group: UInt64, region: String, role: String, term: UInt64, leader: UInt64, voters: [UInt64], learners: [UInt64],
@@ -157,7 +164,12 @@ extension GroupStatus {
             let matches = voters.compactMap { raft.matchIndex(of: $0) }
             replicationLag = raft.lastIndex - (matches.min() ?? raft.lastIndex)
             centerLag = membership.center.flatMap { raft.matchIndex(of: $0) }.map { raft.lastIndex - $0 }
+            var byMember: [String: UInt64] = [:]
+            for member in membership.members.sorted() { byMember["\(member)"] = raft.matchIndex(of: member) ?? 0 }
+            matchIndexes = byMember
         }
+        lastTerm = raft.lastTerm
+        staleMs = core.stalenessMs(of: group)
         if let reason = core.haltReason(of: group) {
             health = "halted: \(reason)"
         } else if raft.leader == 0 {

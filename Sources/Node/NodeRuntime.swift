@@ -26,6 +26,8 @@ public final class NodeRuntime: Sendable {
     /// The cluster topology: the one the node started with, or the one last reloaded.
     public var topology: ClusterTopology { currentTopology.withLockedValue { $0 } }
     private let currentTopology: NIOLockedValueBox<ClusterTopology>
+    /// Serializes topology changes (two operators pushing at once).
+    private let topologyUpdate = NIOLock()
 
     private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
         self.configuration = configuration
@@ -85,13 +87,8 @@ public final class NodeRuntime: Sendable {
             throw NodeConfiguration.Problem(description: "certificate is for node \(credentials.nodeID), not \(configuration.nodeID)")
         }
         let listen = configuration.peerListen ?? HostPort(me.peer)!
-        var peers: [UInt64: PeerAddress] = [:]
-        for node in topology.nodes where node.id != me.id {
-            let address = HostPort(node.peer)!
-            peers[node.id] = PeerAddress(host: address.host, port: address.port)
-        }
         let transport = try await Transport.start(
-            configuration: TransportConfiguration(localNodeID: me.id, listenHost: listen.host, listenPort: listen.port, peers: peers),
+            configuration: TransportConfiguration(localNodeID: me.id, listenHost: listen.host, listenPort: listen.port, peers: peers(of: topology, except: me.id)),
             credentials: credentials, logger: logger)
         let loop = NodeLoop(
             tickMs: configuration.tickMs, metrics: metrics,
@@ -129,14 +126,67 @@ public final class NodeRuntime: Sendable {
     public func reloadPeers() throws -> [UInt64] {
         guard let path = configuration.topologyPath else { return [] }
         let topology = try NodeConfiguration.loadTopology(path: path)
-        var peers: [UInt64: PeerAddress] = [:]
-        for node in topology.nodes where node.id != nodeID {
-            guard let address = HostPort(node.peer) else { continue }
-            peers[node.id] = PeerAddress(host: address.host, port: address.port)
+        if topology.effectiveVersion > self.topology.effectiveVersion {
+            _ = try applyTopology(topology)
+            return Self.peers(of: topology, except: nodeID).keys.sorted()
         }
+        let peers = Self.peers(of: topology, except: nodeID)
         try transport.updatePeers(peers)
         currentTopology.withLockedValue { $0 = topology }
         return peers.keys.sorted()
+    }
+
+    /// What a node did with a topology version an operator pushed to it.
+    public struct TopologyApplied: Codable, Sendable, Equatable {
+        /// The version the node now runs with.
+        public var version: UInt64
+        /// False when the node already had this version.
+        public var changed: Bool
+        /// The groups it started hosting.
+        public var groupsCreated: [UInt64]
+        /// Its peers now.
+        public var peers: [UInt64]
+    }
+
+    /// Takes a new topology version while running, without a restart: checks that it follows
+    /// the current one (`ClusterTopology.successorProblems`), keeps it in the data directory
+    /// (so a restart keeps it), gives the transport the new peer list (retired nodes are
+    /// refused from then on), routes requests by it, and creates the groups it gives this node
+    /// (a new region's groups on the centre). Idempotent for the current version.
+    public func applyTopology(_ next: ClusterTopology) throws -> TopologyApplied {
+        try topologyUpdate.withLock {
+            let current = topology
+            if next == current {
+                return TopologyApplied(version: current.effectiveVersion, changed: false, groupsCreated: [],
+                                       peers: Self.peers(of: current, except: nodeID).keys.sorted())
+            }
+            let problems = next.successorProblems(of: current)
+            guard problems.isEmpty else {
+                throw NodeConfiguration.Problem(description: "version \(next.effectiveVersion) cannot follow version \(current.effectiveVersion): " + problems.joined(separator: "; "))
+            }
+            guard let me = next.node(nodeID), !me.isRetired else {
+                throw NodeConfiguration.Problem(description: "version \(next.effectiveVersion) retires this node \(nodeID): stop it instead")
+            }
+            try TopologyFile.write(next, to: configuration.acceptedTopologyPath)
+            let peers = Self.peers(of: next, except: nodeID)
+            try transport.updatePeers(peers)
+            currentTopology.withLockedValue { $0 = next }
+            let hosted = Set(current.hostedDescriptors(node: nodeID).map(\.id))
+            let created = next.hostedDescriptors(node: nodeID).filter { !hosted.contains($0.id) }
+            if !created.isEmpty { loop.enqueue(.createGroups(created)) }
+            logger.info("topology version \(next.effectiveVersion) taken", metadata: [
+                "groups_created": "\(created.map(\.id))", "peers": "\(peers.keys.sorted())"])
+            return TopologyApplied(version: next.effectiveVersion, changed: true, groupsCreated: created.map(\.id), peers: peers.keys.sorted())
+        }
+    }
+
+    static func peers(of topology: ClusterTopology, except me: UInt64) -> [UInt64: PeerAddress] {
+        var peers: [UInt64: PeerAddress] = [:]
+        for node in topology.activeNodes where node.id != me {
+            guard let address = HostPort(node.peer) else { continue }
+            peers[node.id] = PeerAddress(host: address.host, port: address.port)
+        }
+        return peers
     }
 
     /// Stops accepting work, finishes the current turn, closes the transport and the store.

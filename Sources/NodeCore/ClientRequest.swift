@@ -10,16 +10,24 @@ public enum ClientRequest: Sendable, Equatable {
     /// A linearizable query (ReadIndex), served by this node once it has applied far enough.
     case read(group: GroupID, query: [UInt8])
     /// A query answered from this replica's applied state at once, possibly stale; the response
-    /// says how far behind the leader's commit index it is.
+    /// says how far behind the leader's commit index it is, in entries and in milliseconds.
     case staleRead(group: GroupID, query: [UInt8])
+    /// A query answered from this replica's applied state only when that state is at most
+    /// `maxStaleMs` behind the group's commit index (see `NodeCore.staleness`); refused with
+    /// `tooStale` otherwise. What the centre serves national read-only queries with.
+    case boundedStaleRead(group: GroupID, query: [UInt8], maxStaleMs: UInt64)
     case changeMembership(group: GroupID, ops: [MembershipOp])
     case setCenterRule(group: GroupID, center: NodeID?, required: Bool)
     case transferLeadership(group: GroupID, to: NodeID)
+    /// The operator's forced reconfiguration of a group that lost a majority of its voters
+    /// for good (a destroyed region): this replica's durable log becomes the group's log and
+    /// `voters` its only voters (see `NodeCore+Reconfiguration.swift`). Never forwarded.
+    case forceReconfiguration(group: GroupID, voters: Set<NodeID>)
 
     public var group: GroupID {
         switch self {
-        case .write(let g, _), .read(let g, _), .staleRead(let g, _), .changeMembership(let g, _),
-             .setCenterRule(let g, _, _), .transferLeadership(let g, _):
+        case .write(let g, _), .read(let g, _), .staleRead(let g, _), .boundedStaleRead(let g, _, _), .changeMembership(let g, _),
+             .setCenterRule(let g, _, _), .transferLeadership(let g, _), .forceReconfiguration(let g, _):
             return g
         }
     }
@@ -32,8 +40,10 @@ public enum ClientResult: Sendable, Equatable {
     /// The state machine refused the command before it was proposed; nothing was written.
     case refused(outcome: [UInt8])
     /// A query's answer, read from state applied through `index`. `behindCommit` is how many
-    /// committed entries this replica had not applied yet (0 for linearizable reads).
-    case answered(index: UInt64, behindCommit: UInt64, outcome: [UInt8])
+    /// committed entries this replica had not applied yet (0 for linearizable reads); `staleMs`
+    /// bounds how long ago the answer was current (0 for linearizable reads and on the leader;
+    /// nil when this replica cannot tell, e.g. it has not heard from a leader).
+    case answered(index: UInt64, behindCommit: UInt64, staleMs: UInt64?, outcome: [UInt8])
     /// An administrative request was accepted (a configuration entry applied, or a transfer
     /// started).
     case done(index: UInt64)
@@ -56,6 +66,9 @@ public enum ClientFailure: Sendable, Equatable {
     /// The write may or may not have happened (a forwarded write failed at the leader): retry
     /// it with the same request id.
     case outcomeUnknown(String)
+    /// A bounded-stale read found this replica more than `boundMs` behind (`staleMs` nil: it
+    /// cannot tell how far behind it is).
+    case tooStale(staleMs: UInt64?, boundMs: UInt64)
 
     /// A stable code for APIs and logs.
     public var code: String {
@@ -70,6 +83,7 @@ public enum ClientFailure: Sendable, Equatable {
         case .groupHalted: "group_halted"
         case .storage: "storage_error"
         case .outcomeUnknown: "outcome_unknown"
+        case .tooStale: "too_stale"
         }
     }
 }
@@ -92,8 +106,9 @@ extension ClientResult {
             writer.write(UInt8(0)); writer.write(index); writer.writeBlob(outcome)
         case .refused(let outcome):
             writer.write(UInt8(1)); writer.writeBlob(outcome)
-        case .answered(let index, let behind, let outcome):
-            writer.write(UInt8(2)); writer.write(index); writer.write(behind); writer.writeBlob(outcome)
+        case .answered(let index, let behind, let staleMs, let outcome):
+            writer.write(UInt8(2)); writer.write(index); writer.write(behind)
+            writer.write(staleMs != nil); writer.write(staleMs ?? 0); writer.writeBlob(outcome)
         case .done(let index):
             writer.write(UInt8(3)); writer.write(index)
         case .failed(let failure):
@@ -109,6 +124,8 @@ extension ClientResult {
             case .groupHalted(let g, let why): writer.write(UInt8(7)); writer.write(g); writer.writeBlob(Array(why.utf8))
             case .storage(let why): writer.write(UInt8(8)); writer.writeBlob(Array(why.utf8))
             case .outcomeUnknown(let why): writer.write(UInt8(9)); writer.writeBlob(Array(why.utf8))
+            case .tooStale(let staleMs, let bound):
+                writer.write(UInt8(10)); writer.write(staleMs != nil); writer.write(staleMs ?? 0); writer.write(bound)
             }
         }
     }
@@ -125,7 +142,10 @@ extension ClientResult {
         case 2:
             let index = try reader.readUInt64()
             let behind = try reader.readUInt64()
-            return .answered(index: index, behindCommit: behind, outcome: try reader.readBlob(field: "result.outcome", limit: WireLimits.entryDataBytesMax))
+            let known = try reader.readBool(field: "result.staleKnown")
+            let staleMs = try reader.readUInt64()
+            return .answered(index: index, behindCommit: behind, staleMs: known ? staleMs : nil,
+                             outcome: try reader.readBlob(field: "result.outcome", limit: WireLimits.entryDataBytesMax))
         case 3:
             return .done(index: try reader.readUInt64())
         case 4:
@@ -144,6 +164,10 @@ extension ClientResult {
             case 7: failure = .groupHalted(try reader.readUInt64(), reason: try text(&reader))
             case 8: failure = .storage(try text(&reader))
             case 9: failure = .outcomeUnknown(try text(&reader))
+            case 10:
+                let known = try reader.readBool(field: "failure.staleKnown")
+                let staleMs = try reader.readUInt64()
+                failure = .tooStale(staleMs: known ? staleMs : nil, boundMs: try reader.readUInt64())
             case let tag: throw .invalidTag(field: "failure", value: UInt64(tag))
             }
             return .failed(failure)

@@ -42,6 +42,11 @@ final class GroupHost {
     /// Followers whose snapshot stream failed; reported to Raft after the turn.
     var failedSnapshotTargets: [NodeID] = []
 
+    /// The leader's commit index as recently heard (time received, commit index), strictly
+    /// increasing in commit index, at most `NodeCore.commitNoticesMax` of them: what bounds the
+    /// staleness of this replica's applied state (`NodeCore+Staleness.swift`).
+    var commitNotices: [(receivedMs: UInt64, commit: UInt64)] = []
+
     /// Role and term seen at the end of the previous turn (for events).
     var lastRole: Role = .follower
     var lastTerm: UInt64 = 0

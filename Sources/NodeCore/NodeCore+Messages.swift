@@ -36,6 +36,9 @@ extension NodeCore {
                 answer = .failed(.outcomeUnknown("forwarded to node \(peer), which answered: \(failure.code)"))
             }
             responses.append(ClientResponse(ticket: pending.ticket, result: answer))
+        case .commitNotice(let groupID, let term, let commit):
+            guard let group = groups[groupID], group.haltReason == nil else { return }
+            receiveCommitNotice(group, from: peer, term: term, commit: commit)
         }
     }
 }

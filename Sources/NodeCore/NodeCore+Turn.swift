@@ -242,7 +242,7 @@ extension NodeCore {
             if pending.index <= applied && pending.query.isRefusedCommand {
                 recheck(pending.query.query, group: group, reply: pending.query.reply, deadline: pending.query.deadline)
             } else if pending.index <= applied {
-                answer(pending.query.query, group: group, reply: pending.query.reply, behindCommit: 0)
+                answer(pending.query.query, group: group, reply: pending.query.reply, behindCommit: 0, staleMs: 0)
             } else {
                 waiting.append(pending)
             }

@@ -98,6 +98,7 @@ public final class NodeCore {
             group.raft.tick()
             expireRequests(group)
             tickSnapshots(group)
+            if group.raft.role == .leader { sendCommitNotices(group) }
             if options.isCenter { handLeadershipToRegion(group) }
         }
         if ticks > options.forwardMemoryTicks { recentForwards.forget(before: ticks - options.forwardMemoryTicks) }
@@ -173,7 +174,16 @@ public final class NodeCore {
             group.readsAwaitingIndex[id] = GroupHost.PendingQuery(query: query, reply: reply, deadline: deadline)
             group.raft.readIndex(id)
         case .staleRead(_, let query):
-            answer(query, group: group, reply: reply, behindCommit: group.raft.commitIndex - group.raft.appliedIndex)
+            answer(query, group: group, reply: reply, behindCommit: group.raft.commitIndex - group.raft.appliedIndex, staleMs: staleness(of: group))
+        case .boundedStaleRead(_, let query, let bound):
+            let stale = staleness(of: group)
+            guard let stale, stale <= bound else {
+                respond(reply, .failed(.tooStale(staleMs: stale, boundMs: bound)))
+                return
+            }
+            answer(query, group: group, reply: reply, behindCommit: group.raft.commitIndex - group.raft.appliedIndex, staleMs: stale)
+        case .forceReconfiguration(_, let voters):
+            forceReconfiguration(group, voters: voters, reply: reply)
         case .changeMembership(_, let ops):
             proposeConfig(.membership(ops), group: group, reply: reply, deadline: deadline)
         case .setCenterRule(_, let center, let required):
@@ -265,11 +275,11 @@ public final class NodeCore {
         }
     }
 
-    func answer(_ query: [UInt8], group: GroupHost, reply: ReplyTarget, behindCommit: UInt64) {
+    func answer(_ query: [UInt8], group: GroupHost, reply: ReplyTarget, behindCommit: UInt64, staleMs: UInt64?) {
         do {
             let reader = GroupStateReader(reader: disk, group: group.id, generation: group.generation)
             let outcome = try group.machine.query(query, state: reader)
-            respond(reply, .answered(index: group.raft.appliedIndex, behindCommit: behindCommit, outcome: outcome))
+            respond(reply, .answered(index: group.raft.appliedIndex, behindCommit: behindCommit, staleMs: staleMs, outcome: outcome))
         } catch {
             halt(group, reason: "state read failed: \(error)")
             respond(reply, .failed(.groupHalted(group.id, reason: "\(error)")))

@@ -115,6 +115,10 @@ public enum NodeCoreEvent: Sendable {
     case groupHalted(group: GroupID, reason: String)
     /// A client's write was acknowledged.
     case acknowledged(group: GroupID, index: UInt64, term: UInt64)
+    /// The operator forced `group` onto this replica's log: entries through `keptThrough`
+    /// survive, a configuration entry at `index` (in the new `term`) names `voters` as the only
+    /// voters. Committed entries beyond `keptThrough` that this replica never held are lost.
+    case forcedReconfiguration(group: GroupID, keptThrough: UInt64, index: UInt64, term: UInt64, voters: Set<NodeID>)
 }
 
 /// Receives `NodeCoreEvent`s. Observation only: nothing it does may change a decision.

@@ -11,6 +11,9 @@ enum NodeMessage: Sendable, Equatable {
     case forward(GroupID, forwardID: UInt64, command: [UInt8])
     /// The leader's answer to a `forward`.
     case forwardReply(forwardID: UInt64, result: ClientResult)
+    /// The leader's commit index in `term`, sent every tick to every member so that a replica
+    /// serving bounded-stale reads knows how long ago its applied state was current.
+    case commitNotice(GroupID, term: UInt64, commit: UInt64)
 }
 
 /// A piece of a streamed state image, wrapped for one stream and one Raft header.
@@ -61,6 +64,8 @@ enum NodeFrame {
         case .forwardReply(let forwardID, let result):
             writer.write(UInt8(4)); writer.write(forwardID)
             result.encode(into: &writer)
+        case .commitNotice(let group, let term, let commit):
+            writer.write(UInt8(5)); writer.write(group); writer.write(term); writer.write(commit)
         }
     }
 
@@ -98,6 +103,10 @@ enum NodeFrame {
             case 4:
                 let forwardID = try reader.readUInt64()
                 messages.append(.forwardReply(forwardID: forwardID, result: try ClientResult.decode(from: &reader)))
+            case 5:
+                let group = try reader.readUInt64()
+                let term = try reader.readUInt64()
+                messages.append(.commitNotice(group, term: term, commit: try reader.readUInt64()))
             case let tag:
                 throw .invalidTag(field: "frame.message", value: UInt64(tag))
             }
@@ -154,6 +163,7 @@ extension NodeCore {
             case .snapshotAck(let group, _, let sequence, let accepted): counts["g\(group).ack\(sequence)\(accepted ? "" : "!")", default: 0] += 1
             case .forward(let group, _, _): counts["g\(group).forward", default: 0] += 1
             case .forwardReply: counts["forwardReply", default: 0] += 1
+            case .commitNotice(let group, _, _): counts["g\(group).commitNotice", default: 0] += 1
             }
         }
         return counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ") + " | " + details.joined(separator: "; ")

@@ -5,7 +5,8 @@ import Node
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster", abstract: "Create and operate a cluster.",
-        subcommands: [Init.self, Status.self, AddNode.self, RemoveNode.self, TransferLeader.self, SetDurability.self])
+        subcommands: [Init.self, Status.self, AddRegion.self, AddNode.self, ReplaceNode.self, RemoveNode.self, TransferLeader.self,
+                      SetDurability.self, PushTopology.self, FillGroups.self, Verify.self, Backup.self, Restore.self, RecoverRegion.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,8 +20,17 @@ struct ClusterCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Shard groups of the region.") var shards = 2
         @Option(name: .long, help: "center or region.") var durability = "center"
         @Option(name: .customLong("base-port"), help: "Node k serves HTTP on P+k and its peers on P+100+k.") var basePort = 7400
+        @Option(name: .long, help: "A cluster plan (Cluster/topologies/*.toml) instead of the options above.") var plan: String?
+        @Option(name: .long, help: "With --plan: the regions to start with, comma-separated (default: the plan's first).") var regions: String?
+        @Option(name: .long, help: "With --plan: the roll-out roadmap.") var roadmap = "Cluster/roadmap.toml"
 
         func run() throws {
+            if let planPath = plan {
+                let layout = try ClusterLayout.initialize(
+                    directory: dir, plan: try ClusterPlan.load(path: planPath), regions: regions.map { $0.split(separator: ",").map(String.init) } ?? [],
+                    roadmap: try Roadmap.load(path: roadmap))
+                return report(layout)
+            }
             var plan = ClusterLayout.Plan()
             plan.clusterName = name
             plan.regionKey = region
@@ -30,10 +40,16 @@ struct ClusterCommand: AsyncParsableCommand {
             plan.shardCount = shards
             plan.durability = durability
             plan.basePort = basePort
-            let layout = try ClusterLayout.initialize(directory: dir, plan: plan)
+            report(try ClusterLayout.initialize(directory: dir, plan: plan))
+        }
+
+        func report(_ layout: ClusterLayout) {
             print("wrote \(layout.topologyPath)")
             for node in layout.topology.nodes {
                 print("node \(node.id): \(layout.configurationPath(node: node.id)) http \(node.http) peer \(node.peer)")
+            }
+            for region in layout.topology.regions {
+                print("region \(region.key): groups \(region.shards.map { String($0.group) }.joined(separator: ",")), \(region.durability) durability")
             }
         }
     }
@@ -108,18 +124,6 @@ struct ClusterCommand: AsyncParsableCommand {
         }
     }
 
-    struct RemoveNode: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "remove-node", abstract: "Remove a node from every group it is a member of.")
-        @OptionGroup var connection: ConnectionOptions
-        @Option(name: .long, help: "Node id.") var id: UInt64
-
-        func run() async throws {
-            try await ClusterCommand.onLeaders(
-                connection, groups: { $0.regions.flatMap { $0.shards.map(\.group) } },
-                path: { "/v1/cluster/groups/\($0)/members" }, body: MembershipBody(operation: "remove", node: id))
-        }
-    }
-
     struct TransferLeader: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "transfer-leader", abstract: "Hand a group's leadership to another voter.")
         @OptionGroup var connection: ConnectionOptions
@@ -135,14 +139,32 @@ struct ClusterCommand: AsyncParsableCommand {
     struct SetDurability: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-durability", abstract: "Move a region's groups between center and region durability (works with the centre unreachable).")
+        @Argument(help: "Region key (or --region).") var regionArgument: String?
+        @Argument(help: "center or region (or --mode).") var modeArgument: String?
         @OptionGroup var connection: ConnectionOptions
-        @Option(name: .long, help: "Region key.") var region: String
-        @Option(name: .long, help: "center or region.") var mode: String
+        @Option(name: .customLong("region"), help: "Region key.") var regionOption: String?
+        @Option(name: .customLong("mode"), help: "center or region.") var modeOption: String?
+        @Option(name: .customLong("wait-ms"), help: "How long to wait for each group's leader.") var waitMs: UInt64 = 60_000
 
         func run() async throws {
-            try await ClusterCommand.onLeaders(
-                connection, groups: { $0.regions.first { $0.key == region }?.shards.map(\.group) ?? [] },
-                path: { "/v1/cluster/groups/\($0)/durability" }, body: DurabilityBody(mode: mode))
+            guard let region = regionArgument ?? regionOption, let mode = modeArgument ?? modeOption else {
+                throw ValidationError("give the region and the mode: sijil cluster set-durability RSK region")
+            }
+            guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
+            let admin = ClusterAdmin(http: try connection.http(timeoutMs: 3_000), waitMs: waitMs, say: { say($0) })
+            try await admin.setDurability(region: region, mode: mode, topology)
+            // The groups switched through their logs; the topology records the mode new groups
+            // of the region start with. A node that is unreachable (the centre, typically)
+            // takes it at the next push.
+            guard let dir = connection.dir else { return }
+            var layout = try ClusterLayout.open(directory: dir)
+            guard layout.topology.region(region)?.durability != mode else { return }
+            let next = try layout.topology.settingDurability(region: region, mode: mode)
+            try layout.save(next)
+            let refused = await admin.push(next)
+            if !refused.isEmpty {
+                print("nodes \(refused.keys.sorted().map(String.init).joined(separator: ",")) did not take topology version \(next.effectiveVersion): run `sijil cluster push-topology --dir \(dir)` once they answer")
+            }
         }
     }
 }

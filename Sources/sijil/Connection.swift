@@ -51,7 +51,7 @@ struct ConnectionOptions: ParsableArguments {
         return nil
     }
 
-    func http(role: String, timeoutMs: UInt64 = HTTPSClient.defaultTimeoutMs) throws -> HTTPSClient {
+    func http(role: String = "operator", timeoutMs: UInt64 = HTTPSClient.defaultTimeoutMs) throws -> HTTPSClient {
         try HTTPSClient(caCertificatePath: try caPath(), timeoutMs: timeoutMs, token: try accessToken(role: role))
     }
 

@@ -91,10 +91,11 @@ enum TestActs {
         let givenArabic = ["ياسين", "سلمى", "أمين", "إيمان", "إدير", "آية", "حمزة", "نورة"][(writer + n) % 8]
         let father = PersonName(givenName: Name(arabic: "أحمد", latin: "Ahmed"), familyName: Name(arabic: "العلوي", latin: "El Alaoui"))
         let mother = PersonName(givenName: Name(arabic: "فاطمة", latin: "Fatima"), familyName: Name(arabic: "بناني", latin: "Bennani"))
-        let born = GregorianDate(daysSinceEpoch: recordedAt.date.daysSinceEpoch - 1 - n)
+        // Within the 30 days of a declaration whatever `n` (law 37-99): later needs a judgment.
+        let born = GregorianDate(daysSinceEpoch: recordedAt.date.daysSinceEpoch - 1 - n % 25)
         let declaration = BirthDeclaration(
             office: OfficeCode(office), child: PersonName(givenName: Name(arabic: givenArabic, latin: given), familyName: father.familyName),
-            sex: (writer + n) % 2 == 0 ? .male : .female, birthDate: DualDate(gregorian: born), birthTime: TimeOfDay(hour: writer, minute: n),
+            sex: (writer + n) % 2 == 0 ? .male : .female, birthDate: DualDate(gregorian: born), birthTime: TimeOfDay(hour: writer % 24, minute: n % 60),
             birthPlace: Place(arabic: "الرباط", latin: "Rabat"), father: ParentRecord(name: father, nationality: "مغربية / marocaine"),
             mother: ParentRecord(name: mother, nationality: "مغربية / marocaine"), declarant: Declarant(name: father, relation: .father))
         let officer = OfficerRef(identifier: "OEC-TEST-\(writer)", nameArabic: "سعيد الإدريسي", nameLatin: "Said Idrissi")

@@ -29,7 +29,7 @@ typealias F = RegistryFixtures
         #expect(mention.chainPosition == 2)
 
         let read = try node.read(.act(birth.actID))
-        guard case .answered(let index, let behind, _) = read, case .record(let record?)? = read.registryAnswer else {
+        guard case .answered(let index, let behind, _, _) = read, case .record(let record?)? = read.registryAnswer else {
             Issue.record("expected the act, got \(read)")
             return
         }

@@ -87,7 +87,7 @@ extension ClientResult {
 
     /// The decoded answer of a read, nil otherwise.
     var registryAnswer: RegistryAnswer? {
-        if case .answered(_, _, let bytes) = self { return try? RegistryAnswer.decode(bytes) }
+        if case .answered(_, _, _, let bytes) = self { return try? RegistryAnswer.decode(bytes) }
         return nil
     }
 }

@@ -66,6 +66,22 @@ final class ThreeNodes {
         cores[id] = try open(id, seed: seed)
     }
 
+    /// Starts a new node `id` hosting the group without being one of its initial members: it
+    /// waits, empty, for a leader to send it the log or a state image.
+    func addNode(_ id: NodeID, seed: UInt64) throws {
+        disks[id] = MemoryDisk()
+        let core = try open(id, seed: seed)
+        try core.createGroup(GroupDescriptor(id: Self.group, region: "RSK", machine: RegistryMachine.machineName,
+                                             initialMembership: Membership(voters: [1, 2, 3])))
+        cores[id] = core
+    }
+
+    /// Destroys node `id` and its disk for good (a lost region): frames to it are lost.
+    func destroy(_ id: NodeID) {
+        cores[id] = nil
+        disks[id] = nil
+    }
+
     func raft(_ id: NodeID) -> Raft { cores[id]!.raft(of: Self.group)! }
 
     /// Runs a turn on every node with work, then delivers the oldest frame. False when nothing
@@ -84,7 +100,8 @@ final class ThreeNodes {
             held.append((from, to, frame))
         } else if !drop(from, to, description) {
             tap(from, to, frame)
-            cores[to]!.receive(from: from, frame: frame)
+            // A node that was destroyed receives nothing.
+            cores[to]?.receive(from: from, frame: frame)
         }
         return true
     }

@@ -18,6 +18,8 @@ struct SingleNodeFixture {
     let inFlight: InFlightCounter
     let tokens: FixtureTokens
     let payments: LocalPaymentProvider
+    /// The plan the layout was made from.
+    let plan: ClusterLayout.Plan
 
     /// Bound of the wait for the group's leader. A single voter elects itself in a few ticks; the
     /// bound is wide because the whole test run shares two cores with heavy storage tests.
@@ -40,10 +42,8 @@ struct SingleNodeFixture {
         preconditionFailure("no free port")
     }
 
-    /// Runs `body` with a fresh node, then stops it and removes its directory.
-    static func with(inFlightLimit: Int = APILimits.requestsInFlightMax, _ body: (SingleNodeFixture, Application<RouterResponder<BasicRequestContext>>) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-node-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    /// The plan of a one-node cluster.
+    static func onePlan() -> ClusterLayout.Plan {
         var plan = ClusterLayout.Plan()
         plan.regionalHosts = ["127.0.0.1"]
         plan.centerHost = nil
@@ -51,7 +51,17 @@ struct SingleNodeFixture {
         plan.shardCount = 1
         plan.tickMs = 20
         plan.basePort = freePort()
-        let layout = try ClusterLayout.initialize(directory: directory, plan: plan)
+        return plan
+    }
+
+    /// Runs `body` with a fresh node (or the node of `existing`, a one-node cluster directory
+    /// the caller owns), then stops it and removes the directory it made.
+    static func with(inFlightLimit: Int = APILimits.requestsInFlightMax, layout existing: ClusterLayout? = nil,
+                     _ body: (SingleNodeFixture, Application<RouterResponder<BasicRequestContext>>) async throws -> Void) async throws {
+        let directory = existing?.directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("sijil-node-\(UUID().uuidString)").path
+        defer { if existing == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let plan = onePlan()
+        let layout = try existing ?? ClusterLayout.initialize(directory: directory, plan: plan)
         let configuration = try NodeConfiguration.load(path: layout.configurationPath(node: 1))
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -67,7 +77,7 @@ struct SingleNodeFixture {
             let inFlight = InFlightCounter(limit: inFlightLimit)
             let payments = LocalPaymentProvider()
             let router = NodeAPI.router(runtime: runtime, keyring: try NodeAPI.keyring(configuration: configuration), payments: payments, inFlight: inFlight)
-            let fixture = SingleNodeFixture(runtime: runtime, layout: layout, inFlight: inFlight, tokens: try FixtureTokens(layout: layout), payments: payments)
+            let fixture = SingleNodeFixture(runtime: runtime, layout: layout, inFlight: inFlight, tokens: try FixtureTokens(layout: layout), payments: payments, plan: plan)
             try await body(fixture, Application(router: router))
         } catch {
             await runtime.shutdown()

@@ -61,6 +61,9 @@ import Testing
         #expect(AccessPolicy.decide(operatorClaims, .administerCluster) == .allow)
         #expect(AccessPolicy.decide(operatorClaims, .readAct(office: Self.hassan)) == .deny(.roleNotPermitted(.operator)))
         #expect(AccessPolicy.decide(operatorClaims, .readAuditLog) == .deny(.roleNotPermitted(.operator)))
+        // A register's numbering and chain head are integrity data, checked by `cluster verify`.
+        #expect(AccessPolicy.decide(operatorClaims, .readRegister(office: Self.hassan)) == .allow)
+        #expect(AccessPolicy.decide(operatorClaims, .search(office: Self.hassan)) == .deny(.roleNotPermitted(.operator)))
         #expect(AccessPolicy.decide(auditor, .readAuditLog) == .allow)
         #expect(AccessPolicy.decide(auditor, .readAct(office: Self.hassan)) == .deny(.roleNotPermitted(.auditor)))
         #expect(AccessPolicy.decide(auditor, .administerCluster) == .deny(.roleNotPermitted(.auditor)))

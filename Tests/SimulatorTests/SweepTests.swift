@@ -21,6 +21,15 @@ import Testing
         #expect(result.passed, "seed \(seed): \(result.failures.prefix(3).joined(separator: " | ")); replay: swift run -c release sijil-sim --seed-start \(seed) --seeds 1 --profile leader-churn --trace")
     }
 
+    static let rollOutSeeds: [UInt64] = Array(2_001...2_030)
+
+    @Test("every seed passes the roll-out: a region added while the first writes, the first destroyed and rebuilt from the centre", arguments: rollOutSeeds)
+    func seedPassesTheRollOut(seed: UInt64) {
+        let result = Simulation(options: SimulationOptions(seed: seed, profile: .rollOut)).run()
+        #expect(result.passed, "seed \(seed): \(result.failures.prefix(3).joined(separator: " | ")); replay: swift run -c release sijil-sim --seed-start \(seed) --seeds 1 --profile roll-out --trace")
+        #expect(result.faults.regionsAdded == 1 && result.faults.regionsRebuilt == 1, "seed \(seed): \(result.faults.regionsAdded) added, \(result.faults.regionsRebuilt) rebuilt")
+    }
+
     @Test("the sweep injects every kind of fault")
     func sweepInjectsEveryKindOfFault() async {
         var totals = FaultCounts()
@@ -53,6 +62,15 @@ import Testing
 
 /// The checkers must catch a broken core: switched on by a test-only flag in `RaftFaults`.
 @Suite struct BrokenCoreTests {
+    @Test("a region lost in region durability, cut from the centre, is caught as lost writes", arguments: [UInt64(1), 2, 3])
+    func regionLostInRegionDurabilityIsCaught(seed: UInt64) {
+        var options = SimulationOptions(seed: seed, profile: .rollOut)
+        options.rollOutLosesInRegionDurability = true
+        let result = Simulation(options: options).run()
+        #expect(!result.passed, "seed \(seed): writes acknowledged without the centre were lost with the region, unnoticed")
+        #expect(result.failures.contains { $0.contains("an acknowledged write is lost") }, "seed \(seed): \(result.failures.prefix(2))")
+    }
+
     @Test("the Figure 8 schedule passes on the correct core", arguments: [UInt64(1), 2, 3])
     func figure8PassesOnCorrectCore(seed: UInt64) async {
         let result = await OffPool.run(SimulationOptions(seed: seed, scenario: .figure8))

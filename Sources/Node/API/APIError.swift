@@ -22,6 +22,8 @@ public struct APIError: Error, Sendable, Equatable {
     public var violations: [RuleViolation]
     /// Seconds after which a retry makes sense (sent as `Retry-After`).
     public var retryAfterSeconds: Int?
+    /// Nodes to send the request to instead (sent as `Sijil-Region-Nodes`, 421 only).
+    public var alternates: [String] = []
 
     /// Creates a value from its parts.
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil,
@@ -93,7 +95,21 @@ public struct APIError: Error, Sendable, Equatable {
         case .outcomeUnknown(let why):
             self.init(.serviceUnavailable, "outcome_unknown", "the write may or may not have been registered (\(why)); \(retry)",
                       retryAfterSeconds: Self.retryAfterSeconds)
+        case .tooStale(let staleMs, let bound):
+            let how = staleMs.map { "\($0) ms" } ?? "an unknown time (it has not heard from the group's leader recently)"
+            self.init(.serviceUnavailable, "too_stale", "this replica is \(how) behind, more than max_stale_ms=\(bound); ask a fresher node or read linearizably",
+                      field: "max_stale_ms", retryAfterSeconds: Self.retryAfterSeconds)
         }
+    }
+
+    /// 421: the act's region is held by other nodes; `nodes` are their HTTP addresses. A
+    /// client sends the same request (same key, same body) to one of them.
+    public static func otherRegion(_ region: String, group: UInt64, node: UInt64, nodes: [String]) -> APIError {
+        var error = APIError(.misdirectedRequest, "other_region",
+                             "node \(node) holds no replica of region \(region) (group \(group)); send the same request to one of its nodes: \(nodes.joined(separator: ", "))",
+                             field: "office")
+        error.alternates = nodes
+        return error
     }
 
     /// A refusal by the registry's rules: 422 with every violation.

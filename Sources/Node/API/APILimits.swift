@@ -9,6 +9,9 @@ public enum APILimits {
     public static let copyBodyBytesMax = 256 << 10
     /// Body of an administrative request (membership, leadership, durability): a few fields.
     public static let adminBodyBytesMax = 4 << 10
+    /// Body of a topology version pushed to a node: twelve regions of a few dozen shards and
+    /// nodes each encode to well under 100 KiB of JSON.
+    public static let topologyBodyBytesMax = 1 << 20
     /// Requests being served at once by one node. The node core refuses beyond 20,000 pending
     /// requests; the HTTP side stops well before, so the loop keeps room for replication and a
     /// burst is refused at the door (503 `overloaded`) instead of queueing for seconds.
@@ -20,6 +23,9 @@ public enum APILimits {
     public static let recordedAtPastMinutesMax = 60
     /// How far ahead of the node's clock a client's `recordedAt` may be (clock skew).
     public static let recordedAtFutureMinutesMax = 2
+    /// The largest staleness a bounded-stale read may accept: a day. A replica whose state is
+    /// older than that should not answer national queries, and a larger number is a typo.
+    public static let maxStaleMsMax: UInt64 = 86_400_000
     /// Hits returned by a search when the client asks for none (at most `ActSearchQuery.limitMax`).
     public static let searchDefaultLimit = 50
 }

@@ -100,8 +100,10 @@ struct ActRoutes: Sendable {
     }
 
     static func freshnessHeaders(_ freshness: ReadFreshness) -> HTTPFields {
-        [.consistency: freshness.consistency.rawValue, .behindCommit: "\(freshness.behindCommit)",
-         .appliedIndex: "\(freshness.appliedIndex)", .servedBy: "\(freshness.node)"]
+        var fields: HTTPFields = [.consistency: freshness.consistency.rawValue, .behindCommit: "\(freshness.behindCommit)",
+                                  .appliedIndex: "\(freshness.appliedIndex)", .servedBy: "\(freshness.node)"]
+        fields[.staleMs] = freshness.staleMs.map { "\($0)" } ?? "unknown"
+        return fields
     }
 }
 

@@ -103,8 +103,8 @@ struct ClusterRoutes: Sendable {
         case "remove": operation = .remove(body.node)
         default: throw APIError.badRequest("invalid_parameter", "operation must be addVoter, addLearner or remove", field: "operation")
         }
-        guard runtime.topology.node(body.node) != nil else {
-            throw APIError(.unprocessableContent, "unknown_node", "node \(body.node) is not in the topology; add it there first", field: "node")
+        if operation != .remove(body.node) {
+            try AdminRoutes.checkMembers([body.node], group: group, topology: runtime.topology)
         }
         return try await admin(.changeMembership(group: group, ops: [operation]), message: "\(body.operation) \(body.node) applied")
     }

@@ -36,6 +36,7 @@ extension APIError {
     func response() -> Response {
         var headers: HTTPFields = [:]
         if let seconds = retryAfterSeconds { headers[.retryAfter] = "\(seconds)" }
+        if !alternates.isEmpty { headers[.regionNodes] = alternates.joined(separator: ",") }
         return HTTPResponses.json(body, status: status, headers: headers)
     }
 }
@@ -46,12 +47,17 @@ extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     /// The time the node stamped on a write, to resend with a retry.
     static let recordedAt = HTTPField.Name("Sijil-Recorded-At")!
-    /// "linearizable" or "stale".
+    /// "linearizable", "stale" or "bounded".
     static let consistency = HTTPField.Name("Sijil-Consistency")!
     /// Committed entries the answering replica had not applied (stale reads).
     static let behindCommit = HTTPField.Name("Sijil-Behind-Commit")!
     static let appliedIndex = HTTPField.Name("Sijil-Applied-Index")!
+    /// At most how many milliseconds ago the answer was current ("unknown" when the replica
+    /// cannot tell).
+    static let staleMs = HTTPField.Name("Sijil-Stale-Ms")!
     static let servedBy = HTTPField.Name("Sijil-Node")!
+    /// With 421 `other_region`: the nodes that hold the act's region, comma-separated.
+    static let regionNodes = HTTPField.Name("Sijil-Region-Nodes")!
     /// Who reads personal data and why (recorded in the node's audit log).
     static let actor = HTTPField.Name("Sijil-Actor")!
     static let purpose = HTTPField.Name("Sijil-Purpose")!

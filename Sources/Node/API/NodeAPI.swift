@@ -23,13 +23,14 @@ public enum NodeAPI {
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(InFlightLimitMiddleware(counter: inFlight))
         router.middlewares.add(AuthenticationMiddleware(access: access))
-        let gateway = RegistryGateway(topology: runtime.topology, nodeID: runtime.nodeID) { request in await runtime.submit(request) }
+        let gateway = RegistryGateway(nodeID: runtime.nodeID, topology: { runtime.topology }) { request in await runtime.submit(request) }
         let services = ServicesGateway(registry: gateway)
         let audit = AuditTrail(services: services, now: now)
         ActRoutes(gateway: gateway, access: access, audit: audit, now: now).add(to: router)
         CopyRoutes(gateway: gateway, keyring: keyring, access: access, audit: audit, now: now).add(to: router)
         SearchRoutes(search: runtime.search, access: access, audit: audit).add(to: router)
         ClusterRoutes(runtime: runtime, gateway: gateway, inFlight: inFlight, access: access).add(to: router)
+        AdminRoutes(runtime: runtime, gateway: gateway, access: access).add(to: router)
         let eWindow = EWindowDesk(services: services, keyring: keyring, payments: payments, audit: audit, now: now)
         let declarations = DeclarationDesk(services: services, audit: audit, now: now, logger: runtime.logger)
         EWindowRoutes(desk: eWindow, access: access).add(to: router)

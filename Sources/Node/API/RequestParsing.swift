@@ -59,12 +59,25 @@ enum RequestParsing {
         return ActID(path: "\(office)/\(y)/\(kind)/\(n)")!
     }
 
-    static func consistency(_ request: Request) throws(APIError) -> ReadConsistency {
-        guard let text = request.uri.queryParameters.get("consistency") else { return .linearizable }
-        guard let value = ReadConsistency(rawValue: text) else {
-            throw APIError.badRequest("invalid_parameter", "consistency must be linearizable or stale", field: "consistency")
+    /// The read policy of a request: `consistency=linearizable` (default), `stale`, or
+    /// `bounded` with `max_stale_ms` (1 to `APILimits.maxStaleMsMax`).
+    static func consistency(_ request: Request) throws(APIError) -> ReadPolicy {
+        let bound = request.uri.queryParameters.get("max_stale_ms")
+        guard let text = request.uri.queryParameters.get("consistency") else {
+            if bound != nil { throw APIError.badRequest("invalid_parameter", "max_stale_ms goes with consistency=bounded", field: "max_stale_ms") }
+            return .linearizable
         }
-        return value
+        guard let value = ReadConsistency(rawValue: text) else {
+            throw APIError.badRequest("invalid_parameter", "consistency must be linearizable, stale or bounded", field: "consistency")
+        }
+        guard value == .bounded else {
+            if bound != nil { throw APIError.badRequest("invalid_parameter", "max_stale_ms goes with consistency=bounded", field: "max_stale_ms") }
+            return ReadPolicy(consistency: value)
+        }
+        guard let bound, let ms = UInt64(bound), (1...APILimits.maxStaleMsMax).contains(ms) else {
+            throw APIError.badRequest("invalid_parameter", "consistency=bounded needs max_stale_ms from 1 to \(APILimits.maxStaleMsMax)", field: "max_stale_ms")
+        }
+        return .bounded(maxStaleMs: ms)
     }
 
     static func option<T: NamedByteEnum>(_ request: Request, _ name: String, default value: T) throws(APIError) -> T {

@@ -32,11 +32,18 @@ public struct RegistryClient: Sendable {
     /// attempt failed to reach a node.
     public func write(path: String, body: [UInt8], idempotencyKey: String = newIdempotencyKey(), extraHeaders: [(String, String)] = []) async throws -> HTTPSClient.Response {
         var lastError: (any Error)?
+        var addresses = self.addresses
         for attempt in 0..<Self.attemptsMax {
             let address = addresses[attempt % addresses.count]
             do {
                 let response = try await http.send("POST", address, path,
                                                    headers: [("Content-Type", "application/json"), ("Idempotency-Key", idempotencyKey)] + extraHeaders, body: body)
+                // The act's region is held by other nodes: the same request goes there.
+                if response.status == 421, let others = Self.regionNodes(response), !others.isEmpty, others != addresses {
+                    addresses = others
+                    lastError = HTTPSClient.Failure(description: "HTTP 421 from \(address): \(response.text)")
+                    continue
+                }
                 guard response.status == 503 else { return response }
                 lastError = HTTPSClient.Failure(description: "HTTP 503 from \(address): \(response.text)")
                 let seconds = response.header("Retry-After").flatMap(Int.init) ?? 1
@@ -51,11 +58,24 @@ public struct RegistryClient: Sendable {
         throw HTTPSClient.Failure(description: "no final answer after \(Self.attemptsMax) attempts: \(lastError.map { "\($0)" } ?? "")")
     }
 
-    /// GETs `path` from the first node that answers.
+    /// The nodes a 421 `other_region` answer names.
+    static func regionNodes(_ response: HTTPSClient.Response) -> [String]? {
+        response.header("Sijil-Region-Nodes").map { $0.split(separator: ",").map(String.init) }
+    }
+
+    /// GETs `path` from the first node that answers (from the act's region's nodes when the
+    /// first one answers that it holds another region).
     public func get(_ path: String, headers: [(String, String)] = []) async throws -> HTTPSClient.Response {
         var lastError: (any Error)?
         for address in addresses {
-            do { return try await http.send("GET", address, path, headers: headers) } catch { lastError = error }
+            do {
+                let response = try await http.send("GET", address, path, headers: headers)
+                guard response.status == 421, let others = Self.regionNodes(response) else { return response }
+                for other in others {
+                    if let answer = try? await http.send("GET", other, path, headers: headers) { return answer }
+                }
+                return response
+            } catch { lastError = error }
         }
         throw lastError ?? HTTPSClient.Failure(description: "no node")
     }

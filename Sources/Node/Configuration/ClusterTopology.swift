@@ -8,6 +8,9 @@ import Registry
 public struct ClusterTopology: Codable, Sendable, Equatable {
     /// The cluster's name.
     public var name: String
+    /// Incremented by every change to the cluster's shape (absent: 1). A running node accepts
+    /// a newer version only if it is a successor of its own (`successorProblems(of:)`).
+    public var version: UInt64?
     /// Every node, reachable or not.
     public var nodes: [Node]
     /// The regions and their shards.
@@ -29,18 +32,24 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
         public var http: String
         /// The national centre's node id, if any.
         public var center: Bool?
+        /// A retired node (replaced, removed, or lost with its region) never comes back: every
+        /// node refuses its connections and it refuses to start. Its id is never reused.
+        public var retired: Bool?
 
         /// Creates a value from its parts.
-        public init(id: UInt64, region: String, peer: String, http: String, center: Bool? = nil) {
+        public init(id: UInt64, region: String, peer: String, http: String, center: Bool? = nil, retired: Bool? = nil) {
             self.id = id
             self.region = region
             self.peer = peer
             self.http = http
             self.center = center
+            self.retired = retired
         }
 
         /// Whether the node is the national centre.
         public var isCenter: Bool { center ?? false }
+        /// Whether the node is retired.
+        public var isRetired: Bool { retired ?? false }
     }
 
     /// A region and its shards. `durability` is "center" (acknowledged only once the centre
@@ -92,15 +101,28 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
     }
 
     /// Creates a value from its parts.
-    public init(name: String, nodes: [Node], regions: [Region], tokenPublicKey: String? = nil) {
+    public init(name: String, version: UInt64? = nil, nodes: [Node], regions: [Region], tokenPublicKey: String? = nil) {
         self.name = name
+        self.version = version
         self.nodes = nodes
         self.regions = regions
         self.tokenPublicKey = tokenPublicKey
     }
 
+    /// The version (1 when absent).
+    public var effectiveVersion: UInt64 { version ?? 1 }
+
     /// The national centre's node id.
     public var centerID: UInt64? { nodes.first { $0.isCenter }?.id }
+
+    /// The nodes that are not retired.
+    public var activeNodes: [Node] { nodes.filter { !$0.isRetired } }
+
+    /// The region with this key.
+    public func region(_ key: String) -> Region? { regions.first { $0.key == key } }
+
+    /// The region of a shard group.
+    public func region(ofGroup group: UInt64) -> Region? { regions.first { $0.shards.contains { $0.group == group } } }
 
     /// The node with this id.
     public func node(_ id: UInt64) -> Node? { nodes.first { $0.id == id } }
@@ -121,7 +143,7 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
     /// The groups a node hosts: every shard of its region (as an initial member, or empty until
     /// it is added), every shard it is an initial member of, and every shard on the centre.
     public func hostedDescriptors(node id: UInt64) -> [GroupDescriptor] {
-        guard let me = node(id) else { return [] }
+        guard let me = node(id), !me.isRetired else { return [] }
         return descriptors().filter { descriptor in
             me.isCenter || descriptor.region == me.region || descriptor.initialMembership.members.contains(id)
         }
@@ -151,8 +173,19 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
             if HostPort(node.http) == nil { problems.append("node \(node.id): http address \(node.http) is not host:port") }
         }
         if nodes.filter(\.isCenter).count > 1 { problems.append("more than one node is the national centre") }
+        var addresses = Set<String>()
+        for node in activeNodes {
+            for address in Set([node.peer, node.http]) where !addresses.insert(address).inserted {
+                problems.append("node \(node.id): address \(address) is used by another node")
+            }
+        }
         var groups = Set<UInt64>()
+        var keys = Set<String>()
+        var codes = Set<UInt8>()
         for region in regions {
+            if !keys.insert(region.key).inserted { problems.append("region \(region.key) appears twice") }
+            if !codes.insert(region.code).inserted { problems.append("region code \(region.code) appears twice") }
+            if region.key == "CENTER" { problems.append("CENTER is the centre's key, not a region's") }
             if region.durability != "center" && region.durability != "region" {
                 problems.append("region \(region.key): durability must be center or region, not \(region.durability)")
             }
@@ -165,8 +198,20 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
                     problems.append("groups \(ordered[index - 1].group) and \(shard.group) overlap")
                 }
                 if shard.voters.isEmpty { problems.append("group \(shard.group) has no voters") }
-                for member in shard.voters + (shard.learners ?? []) where !ids.contains(member) {
-                    problems.append("group \(shard.group): member \(member) is not a node")
+                for member in shard.voters + (shard.learners ?? []) {
+                    guard let node = node(member) else {
+                        problems.append("group \(shard.group): member \(member) is not a node")
+                        continue
+                    }
+                    // Leaders stay in their region: only the region's own nodes and the centre
+                    // ever hold a replica of its groups.
+                    if !node.isCenter && node.region != region.key {
+                        problems.append("group \(shard.group) of region \(region.key): member \(member) belongs to region \(node.region)")
+                    }
+                }
+                let low = UInt32(region.code) * 100_000
+                if shard.firstOffice < low || shard.lastOffice > low + 99_999 {
+                    problems.append("group \(shard.group): offices \(shard.firstOffice)...\(shard.lastOffice) are outside region \(region.key)'s codes")
                 }
             }
         }

@@ -41,6 +41,11 @@ public struct NodeConfiguration: Sendable {
     /// The topology file, re-read when an operator asks the node to reload its peers.
     public var topologyPath: String?
 
+    /// Where the node keeps the newest topology it accepted from an operator while running
+    /// (`sijil cluster push-topology`), so that a restart keeps it even if the shared
+    /// topology file was not updated.
+    public var acceptedTopologyPath: String { dataDirectory + "/topology.accepted.toml" }
+
     /// Creates a value from its parts.
     public init(nodeID: UInt64, dataDirectory: String, topology: ClusterTopology, tickMs: UInt64 = 100,
                 caCertificatePath: String, certificatePath: String, privateKeyPath: String,
@@ -90,8 +95,17 @@ public struct NodeConfiguration: Sendable {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw Problem(description: "\(path): cannot read: \(error.localizedDescription)") }
         let file: File
         do { file = try TOMLDecoder().decode(File.self, from: text) } catch { throw Problem(description: "\(path): \(error)") }
-        let topology = try loadTopology(path: resolve(file.topology))
-        guard topology.node(file.node) != nil else { throw Problem(description: "\(path): node \(file.node) is not in the topology") }
+        var topology = try loadTopology(path: resolve(file.topology))
+        // The newest topology the node accepted while running wins over an older shared file.
+        let accepted = resolve(file.data_dir) + "/topology.accepted.toml"
+        if FileManager.default.fileExists(atPath: accepted) {
+            let kept = try loadTopology(path: accepted)
+            if kept.effectiveVersion > topology.effectiveVersion { topology = kept }
+        }
+        guard let me = topology.node(file.node) else { throw Problem(description: "\(path): node \(file.node) is not in the topology") }
+        guard !me.isRetired else {
+            throw Problem(description: "\(path): node \(file.node) is retired (replaced or lost with its region); it must never run again: wipe its data directory")
+        }
         var configuration = NodeConfiguration(
             nodeID: file.node, dataDirectory: resolve(file.data_dir), topology: topology, tickMs: file.tick_ms ?? 100,
             caCertificatePath: resolve(file.tls.ca_certificate), certificatePath: resolve(file.tls.certificate),

@@ -84,33 +84,76 @@ public struct ClusterLayout: Sendable {
             return ClusterTopology.Node(id: Self.centerNodeID, region: "CENTER", peer: "\(host):\(plan.basePort + Self.peerPortOffset + k)",
                                         http: "\(host):\(plan.basePort + k)", center: true)
         }
-        var topology = ClusterTopology.make(
+        let topology = ClusterTopology.make(
             name: plan.clusterName, regionKey: plan.regionKey, regionCode: plan.regionCode, durability: plan.durability,
             regionalNodes: regional, center: center, shardCount: plan.shardCount)
-        let signingKey = RegionSigningKey(region: plan.regionKey, privateKey: Curve25519.Signing.PrivateKey())
-        topology.regions[0].signingPublicKey = signingKey.publicKeyBase64
+        return try create(directory: directory, topology: topology, clusterName: plan.clusterName, tickMs: plan.tickMs, now: now)
+    }
+
+    /// Writes a new cluster directory from a plan (`Cluster/topologies/*.toml`) with its regions
+    /// `regions` (the plan's first region when empty), shaped by the roadmap.
+    public static func initialize(directory: String, plan: ClusterPlan, regions: [String], roadmap: Roadmap, now: Date = Date()) throws -> ClusterLayout {
+        let problems = plan.problems(roadmap: roadmap)
+        guard problems.isEmpty else { throw NodeConfiguration.Problem(description: "plan: " + problems.joined(separator: "; ")) }
+        let keys = regions.isEmpty ? Array(plan.regions.prefix(1).map(\.key)) : regions
+        var topology = ClusterTopology(name: plan.name, nodes: [plan.node(plan.center, region: "CENTER", isCenter: true)], regions: [])
+        for key in keys {
+            let (region, nodes) = try plan.topologyRegion(key, roadmap: roadmap)
+            topology.nodes.insert(contentsOf: nodes, at: topology.nodes.count - 1)
+            topology.regions.append(region)
+        }
+        return try create(directory: directory, topology: topology, clusterName: plan.name, tickMs: plan.tickMs ?? 100, now: now)
+    }
+
+    /// Writes the directory of a new cluster of shape `topology`: the CA, the token key, a
+    /// signing key per region (published in the topology), each node's certificate and
+    /// configuration, and the topology.
+    static func create(directory: String, topology base: ClusterTopology, clusterName: String, tickMs: UInt64, now: Date) throws -> ClusterLayout {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: directory + "/topology.toml") else {
+            throw NodeConfiguration.Problem(description: "\(directory) already holds a cluster (topology.toml exists)")
+        }
+        var topology = base
+        var signingKeys: [String: RegionSigningKey] = [:]
+        for index in topology.regions.indices {
+            let key = RegionSigningKey(region: topology.regions[index].key, privateKey: Curve25519.Signing.PrivateKey())
+            topology.regions[index].signingPublicKey = key.publicKeyBase64
+            signingKeys[key.region] = key
+        }
         let tokenKey = TokenKey()
         topology.tokenPublicKey = tokenKey.publicKeyBase64
         let problems = topology.problems()
         guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
 
-        let layout = ClusterLayout(directory: directory, topology: topology)
+        var layout = ClusterLayout(directory: directory, topology: topology)
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let authority = try CertificateFiles.createAuthority(clusterName: plan.clusterName, directory: directory + "/certs", now: now)
-        try CertificateFiles.write(try signingKey.encoded(), to: directory + "/keys/\(plan.regionKey).signing.toml", secret: true)
+        try CertificateFiles.createAuthority(clusterName: clusterName, directory: directory + "/certs", now: now)
         try CertificateFiles.write(tokenKey.fileText, to: layout.tokenKeyPath, secret: true)
-        for node in topology.nodes {
+        for key in signingKeys.values.sorted(by: { $0.region < $1.region }) {
+            try CertificateFiles.write(try key.encoded(), to: directory + "/keys/\(key.region).signing.toml", secret: true)
+        }
+        try layout.writeNodeFiles(topology.nodes, tickMs: tickMs, now: now)
+        try layout.save(topology)
+        return layout
+    }
+
+    /// Issues the certificates and writes the configurations of `nodes` (new nodes joining the
+    /// cluster), with the CA of the directory. A regional node gets its region's signing key.
+    public func writeNodeFiles(_ nodes: [ClusterTopology.Node], tickMs: UInt64 = 100, now: Date = Date()) throws {
+        let authority = try CertificateFiles.loadAuthority(directory: directory + "/certs")
+        for node in nodes {
             let host = HostPort(node.http)!.host
-            let hosts = Array(Set([host, "127.0.0.1", "localhost"])).sorted()
+            let hosts = Array(Set([host, HostPort(node.peer)!.host, "127.0.0.1", "localhost"])).sorted()
             try CertificateFiles.createNode(id: node.id, hosts: hosts, authority: authority, directory: directory + "/certs", now: now)
-            let keys = node.region == plan.regionKey ? ["\"../keys/\(plan.regionKey).signing.toml\""] : []
+            let keyFile = "keys/\(node.region).signing.toml"
+            let keys = !node.isCenter && FileManager.default.fileExists(atPath: directory + "/" + keyFile) ? ["\"../\(keyFile)\""] : []
             let text = """
-                # Node \(node.id) of cluster \(plan.clusterName) (\(node.isCenter ? "national centre" : "region \(node.region)")).
+                # Node \(node.id) of cluster \(topology.name) (\(node.isCenter ? "national centre" : "region \(node.region)")).
                 # Paths are relative to this file.
                 node = \(node.id)
                 data_dir = "../data/node-\(node.id)"
                 topology = "../topology.toml"
-                tick_ms = \(plan.tickMs)
+                tick_ms = \(tickMs)
                 signing_keys = [\(keys.joined(separator: ", "))]
 
                 [tls]
@@ -119,15 +162,39 @@ public struct ClusterLayout: Sendable {
                 private_key = "../certs/node-\(node.id).key"
 
                 """
-            try CertificateFiles.write(text, to: layout.configurationPath(node: node.id), secret: false)
+            try CertificateFiles.write(text, to: configurationPath(node: node.id), secret: false)
         }
-        try CertificateFiles.write(try NodeConfiguration.encode(topology), to: layout.topologyPath, secret: false)
-        return layout
+    }
+
+    /// Writes a region's new copy-signing key and returns its public key (base64).
+    public func createSigningKey(region: String) throws -> String {
+        let path = directory + "/keys/\(region).signing.toml"
+        guard !FileManager.default.fileExists(atPath: path) else {
+            return try RegionSigningKey.load(path: path).publicKeyBase64
+        }
+        let key = RegionSigningKey(region: region, privateKey: Curve25519.Signing.PrivateKey())
+        try CertificateFiles.write(try key.encoded(), to: path, secret: true)
+        return key.publicKeyBase64
+    }
+
+    /// Makes `topology` the directory's topology (atomically).
+    public mutating func save(_ topology: ClusterTopology) throws {
+        try TopologyFile.write(topology, to: topologyPath)
+        self.topology = topology
     }
 
     /// Mints a token with the cluster's token key (operators only hold it).
     public func issueToken(_ claims: AccessClaims) throws -> String {
         try TokenKey(path: tokenKeyPath).issue(claims)
+    }
+
+    /// A client acting as the registrar of `region` (a token minted now for `lifetimeSeconds`):
+    /// the tools that read or write a region's acts use it, never an operator's token.
+    public func registrarClient(region: ClusterTopology.Region, timeoutMs: UInt64 = HTTPSClient.defaultTimeoutMs,
+                                lifetimeSeconds: UInt64 = 3_600) throws -> HTTPSClient {
+        let claims = TokenKey.claims(subject: "REG-\(region.code)-TOOLS", role: .registrar, region: RegionCode(region.code),
+                                     lifetimeSeconds: lifetimeSeconds)
+        return try HTTPSClient(caCertificatePath: caCertificatePath, timeoutMs: timeoutMs, token: try issueToken(claims))
     }
 
     /// Opens an existing cluster directory.

@@ -9,11 +9,15 @@ public final class NodeProcesses: Sendable {
     public let executable: String
     /// The cluster directory the nodes run from.
     public let layout: ClusterLayout
+    /// The command a node's process is started through, if any (the lab's
+    /// `ip netns exec <host>`, so that each node runs on a host of its own).
+    public let launcher: (@Sendable (UInt64) -> [String])?
 
     /// Creates a value from its parts.
-    public init(executable: String, layout: ClusterLayout) {
+    public init(executable: String, layout: ClusterLayout, launcher: (@Sendable (UInt64) -> [String])? = nil) {
         self.executable = executable
         self.layout = layout
+        self.launcher = launcher
     }
 
     /// Starts node `id`, appending its output to `logs/node-<id>.log` of the cluster directory.
@@ -26,8 +30,16 @@ public final class NodeProcesses: Sendable {
         guard let log = FileHandle(forWritingAtPath: logPath) else { throw NodeConfiguration.Problem(description: "\(logPath): cannot open") }
         log.seekToEndOfFile()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["start", "--config", layout.configurationPath(node: id)]
+        let arguments = ["start", "--config", layout.configurationPath(node: id)]
+        if let prefix = launcher?(id), let program = prefix.first {
+            // `ip netns exec` execs the node in place: the process id stays the node's, so a
+            // signal sent to it reaches the node.
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(prefix.dropFirst()) + [executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

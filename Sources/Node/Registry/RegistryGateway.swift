@@ -10,6 +10,32 @@ public enum ReadConsistency: String, Sendable, Codable {
     case linearizable
     /// This replica's applied state, at once; possibly behind. The answer says by how much.
     case stale
+    /// This replica's applied state, only if it is at most a given number of milliseconds
+    /// behind the group's commit index (`ReadPolicy.bounded`); refused otherwise. What the
+    /// national centre serves read-only national queries with.
+    case bounded
+}
+
+/// How a read is to be served: its consistency and, for a bounded-stale read, the bound.
+public struct ReadPolicy: Sendable, Equatable {
+    /// The consistency asked for.
+    public var consistency: ReadConsistency
+    /// The largest staleness accepted, in milliseconds (bounded reads only).
+    public var maxStaleMs: UInt64?
+
+    /// Creates a value from its parts.
+    public init(consistency: ReadConsistency, maxStaleMs: UInt64? = nil) {
+        precondition((consistency == .bounded) == (maxStaleMs != nil), "a bound exactly for bounded reads")
+        self.consistency = consistency
+        self.maxStaleMs = maxStaleMs
+    }
+
+    /// ReadIndex through the leader (the default).
+    public static let linearizable = ReadPolicy(consistency: .linearizable)
+    /// This replica's state, however stale (the answer says how stale).
+    public static let stale = ReadPolicy(consistency: .stale)
+    /// This replica's state if at most `maxStaleMs` behind.
+    public static func bounded(maxStaleMs: UInt64) -> ReadPolicy { ReadPolicy(consistency: .bounded, maxStaleMs: maxStaleMs) }
 }
 
 /// Where a read was served from and how fresh it is.
@@ -20,6 +46,11 @@ public struct ReadFreshness: Sendable, Codable, Equatable {
     public var appliedIndex: UInt64
     /// Committed entries this replica had not applied yet (0 for linearizable reads).
     public var behindCommit: UInt64
+    /// At most how many milliseconds ago the answer was current (0 for linearizable reads and
+    /// on the group's leader; absent when the replica cannot tell).
+    public var staleMs: UInt64?
+    /// The bound a bounded-stale read asked for.
+    public var maxStaleMs: UInt64?
     /// The node id.
     public var node: UInt64
     /// The shard group.
@@ -45,23 +76,36 @@ public struct RegistryGateway: Sendable {
     /// How the gateway submits a request to the node core.
     public typealias Submit = @Sendable (ClientRequest) async -> ClientResult
 
-    /// The cluster topology.
-    public let topology: ClusterTopology
+    /// The cluster topology as the node knows it now (a region added to a running cluster is
+    /// routed at once).
+    public var topology: ClusterTopology { currentTopology() }
     /// This node's id.
     public let nodeID: UInt64
     let submit: Submit
+    private let currentTopology: @Sendable () -> ClusterTopology
 
-    /// Creates a value from its parts.
+    /// Creates a value from its parts, over a fixed topology.
     public init(topology: ClusterTopology, nodeID: UInt64, submit: @escaping Submit) {
-        self.topology = topology
+        self.init(nodeID: nodeID, topology: { topology }, submit: submit)
+    }
+
+    /// Creates a value whose topology is read from `topology` at every request.
+    public init(nodeID: UInt64, topology: @escaping @Sendable () -> ClusterTopology, submit: @escaping Submit) {
+        self.currentTopology = topology
         self.nodeID = nodeID
         self.submit = submit
     }
 
-    /// The shard group that holds an office's acts.
+    /// The shard group that holds an office's acts; 421 `other_region` when this node holds no
+    /// replica of it (a node of another region), naming the nodes that do.
     public func group(for office: OfficeCode, field: String) throws(APIError) -> UInt64 {
-        guard let group = topology.group(forOffice: office.rawValue) else {
+        let topology = self.topology
+        guard let group = topology.group(forOffice: office.rawValue), let region = topology.region(forOffice: office.rawValue) else {
             throw APIError(.notFound, "office_not_served", "no shard group of this cluster holds office \(office)", field: field)
+        }
+        if let me = topology.node(nodeID), !me.isCenter, me.region != region.key {
+            let nodes = topology.activeNodes.filter { $0.region == region.key } + topology.activeNodes.filter(\.isCenter)
+            throw APIError.otherRegion(region.key, group: group, node: nodeID, nodes: nodes.map(\.http))
         }
         return group
     }
@@ -113,11 +157,16 @@ public struct RegistryGateway: Sendable {
     }
 
     /// Runs a registry query on `group`.
-    public func query(_ query: RegistryQuery, group: UInt64, consistency: ReadConsistency) async throws(APIError) -> (RegistryAnswer, ReadFreshness) {
+    public func query(_ query: RegistryQuery, group: UInt64, consistency: ReadPolicy) async throws(APIError) -> (RegistryAnswer, ReadFreshness) {
         let bytes = query.encode()
-        let request: ClientRequest = consistency == .stale ? .staleRead(group: group, query: bytes) : .read(group: group, query: bytes)
+        let request: ClientRequest
+        switch consistency.consistency {
+        case .linearizable: request = .read(group: group, query: bytes)
+        case .stale: request = .staleRead(group: group, query: bytes)
+        case .bounded: request = .boundedStaleRead(group: group, query: bytes, maxStaleMs: consistency.maxStaleMs ?? 0)
+        }
         switch await submit(request) {
-        case .answered(let index, let behind, let outcome):
+        case .answered(let index, let behind, let staleMs, let outcome):
             let answer: RegistryAnswer
             do { answer = try RegistryAnswer.decode(outcome) } catch {
                 throw APIError(.internalServerError, "malformed_answer", "the state machine's answer does not decode: \(error)")
@@ -125,7 +174,8 @@ public struct RegistryGateway: Sendable {
             if case .malformedQuery(let code, let reason) = answer {
                 throw APIError(.badRequest, code, reason)
             }
-            return (answer, ReadFreshness(consistency: consistency, appliedIndex: index, behindCommit: behind, node: nodeID, group: group))
+            return (answer, ReadFreshness(consistency: consistency.consistency, appliedIndex: index, behindCommit: behind, staleMs: staleMs,
+                                          maxStaleMs: consistency.maxStaleMs, node: nodeID, group: group))
         case .failed(let failure):
             throw APIError(failure: failure)
         case let other:
@@ -134,7 +184,7 @@ public struct RegistryGateway: Sendable {
     }
 
     /// An act and its mentions.
-    public func record(_ id: ActID, consistency: ReadConsistency) async throws(APIError) -> (ActRecord, ReadFreshness) {
+    public func record(_ id: ActID, consistency: ReadPolicy) async throws(APIError) -> (ActRecord, ReadFreshness) {
         let group = try group(for: id.register.office, field: "office")
         let (answer, freshness) = try await query(.act(id), group: group, consistency: consistency)
         guard case .record(let record) = answer else { throw Self.unexpected(answer) }
@@ -143,7 +193,7 @@ public struct RegistryGateway: Sendable {
     }
 
     /// The birth act that assigned a civil digital identifier.
-    public func record(civilID: CivilDigitalID, consistency: ReadConsistency) async throws(APIError) -> (ActRecord, ReadFreshness) {
+    public func record(civilID: CivilDigitalID, consistency: ReadPolicy) async throws(APIError) -> (ActRecord, ReadFreshness) {
         let group = try group(for: civilID.birthAct.register.office, field: "civilDigitalID")
         let (answer, freshness) = try await query(.actByCivilID(civilID), group: group, consistency: consistency)
         guard case .record(let record) = answer else { throw Self.unexpected(answer) }

@@ -49,11 +49,16 @@ public struct ServicesGateway: Sendable {
     }
 
     /// Runs a service query on a group.
-    public func query(_ query: ServiceQuery, group: UInt64, consistency: ReadConsistency = .linearizable) async throws(APIError) -> ServiceAnswer {
+    public func query(_ query: ServiceQuery, group: UInt64, consistency: ReadPolicy = .linearizable) async throws(APIError) -> ServiceAnswer {
         let bytes = query.encode()
-        let request: ClientRequest = consistency == .stale ? .staleRead(group: group, query: bytes) : .read(group: group, query: bytes)
+        let request: ClientRequest
+        switch consistency.consistency {
+        case .linearizable: request = .read(group: group, query: bytes)
+        case .stale: request = .staleRead(group: group, query: bytes)
+        case .bounded: request = .boundedStaleRead(group: group, query: bytes, maxStaleMs: consistency.maxStaleMs ?? 0)
+        }
         switch await registry.submit(request) {
-        case .answered(_, _, let outcome):
+        case .answered(_, _, _, let outcome):
             let answer: ServiceAnswer
             do { answer = try ServiceAnswer.decode(outcome) } catch {
                 throw APIError(.internalServerError, "malformed_answer", "the services' answer does not decode: \(error)")
@@ -68,7 +73,7 @@ public struct ServicesGateway: Sendable {
     }
 
     /// Runs a service query on the group of an office.
-    public func query(_ query: ServiceQuery, office: OfficeCode, consistency: ReadConsistency = .linearizable) async throws(APIError) -> ServiceAnswer {
+    public func query(_ query: ServiceQuery, office: OfficeCode, consistency: ReadPolicy = .linearizable) async throws(APIError) -> ServiceAnswer {
         try await self.query(query, group: try registry.group(for: office, field: "office"), consistency: consistency)
     }
 

@@ -1,0 +1,130 @@
+import Registry
+
+/// How the cluster's shape changes while it runs. Every change produces the next version of
+/// the topology; a running node accepts it only as a successor of its own: ids keep their
+/// meaning (a node its region, a group its region and first office), a retired node stays
+/// retired, and every office served before is still served by its region.
+extension ClusterTopology {
+    /// Every reason `self` cannot follow `old`, in one pass (empty: it can).
+    public func successorProblems(of old: ClusterTopology) -> [String] {
+        var problems = self.problems()
+        if name != old.name { problems.append("cluster name \(name) differs from \(old.name)") }
+        // Every running node checks tokens with the key it started with: a new key would
+        // split the cluster into nodes that accept a token and nodes that refuse it.
+        if tokenPublicKey != old.tokenPublicKey { problems.append("the token key (tokenPublicKey) changed") }
+        if effectiveVersion <= old.effectiveVersion {
+            problems.append("version \(effectiveVersion) does not follow version \(old.effectiveVersion)")
+        }
+        for before in old.nodes {
+            guard let after = node(before.id) else {
+                problems.append("node \(before.id) disappeared (retire it instead: ids are never reused)")
+                continue
+            }
+            if after.region != before.region { problems.append("node \(before.id) moved from region \(before.region) to \(after.region)") }
+            if after.isCenter != before.isCenter { problems.append("node \(before.id) changed whether it is the national centre") }
+            if before.isRetired && !after.isRetired { problems.append("node \(before.id) was retired and cannot come back") }
+        }
+        for before in old.regions {
+            guard let after = region(before.key) else {
+                problems.append("region \(before.key) disappeared")
+                continue
+            }
+            if after.code != before.code { problems.append("region \(before.key) changed its code") }
+            for shard in before.shards {
+                guard let now = after.shards.first(where: { $0.group == shard.group }) else {
+                    problems.append("group \(shard.group) of region \(before.key) disappeared")
+                    continue
+                }
+                if now.firstOffice != shard.firstOffice { problems.append("group \(shard.group) changed its first office") }
+                if now.voters != shard.voters { problems.append("group \(shard.group) changed its initial voters") }
+                if now.lastOffice > shard.lastOffice { problems.append("group \(shard.group) grew its office range") }
+                // A shard shrinks only by a split: what it gives up must be another shard's.
+                if now.lastOffice < shard.lastOffice {
+                    let given = (now.lastOffice + 1)...shard.lastOffice
+                    let covered = after.shards.filter { $0.group != shard.group && given.lowerBound <= $0.lastOffice && $0.firstOffice <= given.upperBound }
+                    let union = covered.reduce(0) { $0 + UInt64(min($1.lastOffice, given.upperBound) - max($1.firstOffice, given.lowerBound) + 1) }
+                    if union != UInt64(given.count) { problems.append("offices \(given.lowerBound)...\(given.upperBound) of group \(shard.group) are no longer served") }
+                }
+            }
+        }
+        return problems
+    }
+
+    /// The smallest unused node id of region `code`: code × 100 + k, k from 1 (retired ids
+    /// count as used: they never come back).
+    public func nextNodeIDs(regionCode code: UInt8, count: Int) -> [UInt64] {
+        var used = Set(nodes.map(\.id))
+        var ids: [UInt64] = []
+        var candidate = UInt64(code) * 100 + 1
+        while ids.count < count {
+            if !used.contains(candidate) {
+                ids.append(candidate)
+                used.insert(candidate)
+            }
+            candidate += 1
+        }
+        return ids
+    }
+
+    /// Addresses for `count` new nodes on `hosts` (one each): the default ports on a host no
+    /// node uses yet, else one past the highest ports used on it (loopback clusters).
+    public func newAddresses(hosts: [String], httpPortDefault: Int = 7400, peerPortDefault: Int = 7500) -> [(peer: String, http: String)] {
+        var highestHTTP: [String: Int] = [:]
+        var highestPeer: [String: Int] = [:]
+        for node in nodes {
+            if let http = HostPort(node.http) { highestHTTP[http.host] = max(highestHTTP[http.host] ?? 0, http.port) }
+            if let peer = HostPort(node.peer) { highestPeer[peer.host] = max(highestPeer[peer.host] ?? 0, peer.port) }
+        }
+        return hosts.map { host in
+            let http = highestHTTP[host].map { $0 + 1 } ?? httpPortDefault
+            let peer = highestPeer[host].map { $0 + 1 } ?? peerPortDefault
+            highestHTTP[host] = http
+            highestPeer[host] = peer
+            return ("\(host):\(peer)", "\(host):\(http)")
+        }
+    }
+
+    /// The next version with `region` and its `nodes` added (their groups replicated on the
+    /// region's nodes and the centre).
+    public func addingRegion(_ region: Region, nodes added: [Node]) throws -> ClusterTopology {
+        if self.region(region.key) != nil { throw NodeConfiguration.Problem(description: "region \(region.key) is already in the cluster") }
+        var next = self
+        next.version = effectiveVersion + 1
+        next.nodes += added
+        next.regions.append(region)
+        let problems = next.successorProblems(of: self)
+        guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
+        return next
+    }
+
+    /// The next version with `added` nodes joined and the nodes `retiring` retired.
+    public func changingNodes(adding added: [Node] = [], retiring: [UInt64] = []) throws -> ClusterTopology {
+        var next = self
+        next.version = effectiveVersion + 1
+        next.nodes += added
+        for id in retiring {
+            guard let index = next.nodes.firstIndex(where: { $0.id == id }) else {
+                throw NodeConfiguration.Problem(description: "node \(id) is not in the topology")
+            }
+            if next.nodes[index].isCenter { throw NodeConfiguration.Problem(description: "node \(id) is the national centre and cannot be retired") }
+            next.nodes[index].retired = true
+        }
+        let problems = next.successorProblems(of: self)
+        guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
+        return next
+    }
+
+    /// The next version with region `key`'s durability set to `mode` (the mode new groups of
+    /// the region start with; the running groups switch through their logs).
+    public func settingDurability(region key: String, mode: String) throws -> ClusterTopology {
+        guard let index = regions.firstIndex(where: { $0.key == key }) else {
+            throw NodeConfiguration.Problem(description: "region \(key) is not in the cluster")
+        }
+        var next = self
+        next.version = effectiveVersion + 1
+        next.regions[index].durability = mode
+        let problems = next.successorProblems(of: self)
+        guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
+        return next
+    }
+}

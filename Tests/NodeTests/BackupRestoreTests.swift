@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Node
+import NodeCore
+import Registry
+import Testing
+
+/// Backups are checkpoints with a manifest; a restore refuses anything the manifest does not
+/// vouch for, and brings the register back on a fresh cluster.
+@Suite(.serialized) struct BackupRestoreTests {
+    static func temporaryDirectory(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sijil-\(name)-\(UUID().uuidString)").path
+    }
+
+    /// A directory that looks like a backup: a manifest over three files.
+    static func fakeBackup() throws -> String {
+        let directory = temporaryDirectory("backup")
+        try FileManager.default.createDirectory(atPath: directory + "/db", withIntermediateDirectories: true)
+        try "CURRENT".write(toFile: directory + "/db/CURRENT", atomically: true, encoding: .utf8)
+        try "sst bytes".write(toFile: directory + "/db/000012.sst", atomically: true, encoding: .utf8)
+        try "name = 'x'".write(toFile: directory + "/topology.toml", atomically: true, encoding: .utf8)
+        let group = BackupManifest.Group(group: 4001, region: "RSK", firstOffice: 400_000, lastOffice: 499_999, appliedIndex: 3, appliedTerm: 1,
+                                         lastIndex: 3, lastTerm: 1, commitIndex: 3, voters: [1], durability: "region")
+        let manifest = BackupManifest(format: BackupManifest.formatName, cluster: "x", topologyVersion: 1, node: 1, scope: "region RSK",
+                                      createdAt: "2026-01-01T00:00:00Z", groups: [group], files: try BackupManifest.inventory(of: directory))
+        #expect(FileManager.default.createFile(atPath: directory + "/manifest.json", contents: try JSONEncoder().encode(manifest)))
+        return directory
+    }
+
+    @Test func verifiedBackupListsEveryFileWithItsDigest() throws {
+        let directory = try Self.fakeBackup()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let manifest = try BackupManifest.verify(directory: directory)
+        #expect(manifest.files.map(\.path) == ["db/000012.sst", "db/CURRENT", "topology.toml"])
+        #expect(manifest.files.allSatisfy { $0.sha256.count == 64 })
+    }
+
+    @Test func alteredFileIsRefusedByName() throws {
+        let directory = try Self.fakeBackup()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "sst bytez".write(toFile: directory + "/db/000012.sst", atomically: true, encoding: .utf8)
+        #expect { try BackupManifest.verify(directory: directory) } throws: { error in
+            guard case BackupError.corrupted(let path, let reason) = error else { return false }
+            return path.hasSuffix("db/000012.sst") && reason.contains("SHA-256")
+        }
+    }
+
+    @Test func truncatedMissingOrStrayFilesAndAMissingManifestAreRefused() throws {
+        let directory = try Self.fakeBackup()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "CURR".write(toFile: directory + "/db/CURRENT", atomically: true, encoding: .utf8)
+        #expect { try BackupManifest.verify(directory: directory) } throws: { error in
+            guard case BackupError.corrupted(let path, let reason) = error else { return false }
+            return path.hasSuffix("db/CURRENT") && reason.contains("bytes")
+        }
+        try "CURRENT".write(toFile: directory + "/db/CURRENT", atomically: true, encoding: .utf8)
+        try "extra".write(toFile: directory + "/db/000099.sst", atomically: true, encoding: .utf8)
+        #expect { try BackupManifest.verify(directory: directory) } throws: { error in
+            guard case BackupError.corrupted(let path, let reason) = error else { return false }
+            return path.hasSuffix("db/000099.sst") && reason.contains("not in the manifest")
+        }
+        try FileManager.default.removeItem(atPath: directory + "/db/000099.sst")
+        try FileManager.default.removeItem(atPath: directory + "/db/000012.sst")
+        #expect { try BackupManifest.verify(directory: directory) } throws: { error in
+            guard case BackupError.incomplete(let path, _) = error else { return false }
+            return path.hasSuffix("db/000012.sst")
+        }
+        try FileManager.default.removeItem(atPath: directory + "/manifest.json")
+        #expect { try BackupManifest.verify(directory: directory) } throws: { error in
+            guard case BackupError.incomplete(let path, let reason) = error else { return false }
+            return path.hasSuffix("manifest.json") && reason.contains("no manifest")
+        }
+    }
+
+    /// A node's backup, taken while it serves, restored into a cluster that never ran: the
+    /// acts are there, the chain verifies, and the restored node writes on.
+    @Test func onlineBackupRestoresIntoAFreshClusterWithEveryAct() async throws {
+        let backup = Self.temporaryDirectory("online-backup")
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        let collected = Collected()
+        try await SingleNodeFixture.with { fixture, app in
+            await collected.set(plan: fixture.plan)
+            try await app.test(.router) { client in
+                for given in ["Yassine", "Salma", "Amine"] {
+                    try await client.run(fixture.tokens.registrar, uri: "/v1/acts/births", method: .post, headers: [.contentType: "application/json"],
+                                             body: Bodies.json(RegisterBirthBody(officer: Bodies.officer, declaration: Bodies.birth(given: given)))) { response in
+                        #expect(response.status == .created)
+                        await collected.add(try Bodies.decode(WriteResponse.self, response.body).actPath)
+                    }
+                }
+            }
+            let manifest = try await fixture.runtime.backup(to: backup, groups: nil, scope: "cluster")
+            #expect(manifest.groups.map(\.group) == [4001])
+            #expect(manifest.groups[0].appliedIndex >= 4, "the backup holds the three acts (and the group's first entries)")
+        }
+        let written = await collected.paths
+        var plan = try #require(await collected.plan)
+        #expect(written.count == 3)
+
+        let target = Self.temporaryDirectory("restored")
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        plan.basePort = SingleNodeFixture.freePort()
+        var layout = try ClusterLayout.initialize(directory: target, plan: plan)
+        let report = try BackupRestore.restore(backup: backup, into: &layout, node: 1)
+        #expect(report.groups["4001"] ?? 0 > report.manifest.groups[0].lastIndex, "the restored log is applied through the new configuration entry")
+        #expect(layout.topology.regions[0].shards[0].voters == [1])
+        #expect(throws: BackupError.self) { try BackupRestore.restore(backup: backup, into: &layout, node: 1) }
+
+        try await SingleNodeFixture.with(layout: layout) { restored, app in
+            let token = restored.tokens.registrar
+            try await app.test(.router) { client in
+                for path in written {
+                    try await client.run(token, uri: "/v1/acts/\(path)", method: .get) { response in
+                        #expect(response.status == .ok, "act \(path) restored")
+                    }
+                }
+                try await client.run(token, uri: "/v1/registers/\(written[0].split(separator: "/").prefix(3).joined(separator: "/"))/verify", method: .get) { response in
+                    let verification = try Bodies.decode(RegisterVerificationBody.self, response.body)
+                    #expect(verification.intact)
+                }
+                try await client.run(token, uri: "/v1/acts/births", method: .post, headers: [.contentType: "application/json"],
+                                     body: Bodies.json(RegisterBirthBody(officer: Bodies.officer, declaration: Bodies.birth(given: "Idir")))) { response in
+                    #expect(response.status == .created)
+                    let written = try Bodies.decode(WriteResponse.self, response.body)
+                    #expect(written.actID.number == 4, "numbering goes on after the restored acts")
+                }
+            }
+        }
+    }
+}
+
+/// What a test gathers inside the fixture's concurrent closures.
+actor Collected {
+    private(set) var paths: [String] = []
+    private(set) var plan: ClusterLayout.Plan?
+    func add(_ path: String) { paths.append(path) }
+    func set(plan: ClusterLayout.Plan) { self.plan = plan }
+}
