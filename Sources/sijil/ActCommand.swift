@@ -18,6 +18,11 @@ struct ActCommand: AsyncParsableCommand {
         return Array(try encoder.encode(body))
     }
 
+    /// The office of an act path (office/year/kind/number), for the token's region.
+    static func office(of act: String) -> OfficeCode? {
+        act.split(separator: "/").first.flatMap { OfficeCode(String($0)) }
+    }
+
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a birth or death act from a JSON file (see docs/API.md).")
         @OptionGroup var connection: ConnectionOptions
@@ -28,12 +33,13 @@ struct ActCommand: AsyncParsableCommand {
         func run() async throws {
             let now = Timestamp.minute(of: Date())
             let body: [UInt8]
+            var office: OfficeCode?
             switch kind {
-            case "birth": body = try stampedBody(RegisterBirthBody.self, file: file) { $0.recordedAt = $0.recordedAt ?? now }
-            case "death": body = try stampedBody(RegisterDeathBody.self, file: file) { $0.recordedAt = $0.recordedAt ?? now }
+            case "birth": body = try stampedBody(RegisterBirthBody.self, file: file) { $0.recordedAt = $0.recordedAt ?? now; office = $0.declaration.office }
+            case "death": body = try stampedBody(RegisterDeathBody.self, file: file) { $0.recordedAt = $0.recordedAt ?? now; office = $0.declaration.office }
             default: throw ValidationError("--kind must be birth or death")
             }
-            let client = try connection.client()
+            let client = try connection.client(office: office)
             try finish(try await client.write(path: "/v1/acts/\(kind)s", body: body, idempotencyKey: idempotencyKey ?? RegistryClient.newIdempotencyKey()))
         }
     }
@@ -46,7 +52,7 @@ struct ActCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = act.count == CivilDigitalID.length && act.allSatisfy(\.isNumber) ? "/v1/acts/by-civil-id/\(act)" : "/v1/acts/\(act)"
-            try finish(try await connection.client().get(path + (stale ? "?consistency=stale" : ""), headers: [("Sijil-Actor", NSUserName()), ("Sijil-Purpose", "cli")]))
+            try finish(try await connection.client(office: ActCommand.office(of: act)).get(path + (stale ? "?consistency=stale" : ""), headers: [("Sijil-Actor", NSUserName()), ("Sijil-Purpose", "cli")]))
         }
     }
 
@@ -60,7 +66,7 @@ struct ActCommand: AsyncParsableCommand {
         func run() async throws {
             let now = Timestamp.minute(of: Date())
             let body = try stampedBody(AppendMentionBody.self, file: file) { $0.recordedAt = $0.recordedAt ?? now }
-            try finish(try await connection.client().write(path: "/v1/acts/\(act)/mentions", body: body,
+            try finish(try await connection.client(office: ActCommand.office(of: act)).write(path: "/v1/acts/\(act)/mentions", body: body,
                                                            idempotencyKey: idempotencyKey ?? RegistryClient.newIdempotencyKey()))
         }
     }
@@ -80,7 +86,7 @@ struct ActCommand: AsyncParsableCommand {
             var query = "form=\(form)&language=\(language)&format=\(format)&relation=\(relation)"
             if let requesterCivilID { query += "&requesterCivilID=\(requesterCivilID)" }
             if let evidence { query += "&evidence=\(evidence.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? evidence)" }
-            try finish(try await connection.client().get("/v1/acts/\(act)/copy?\(query)", headers: [("Sijil-Actor", NSUserName()), ("Sijil-Purpose", "cli copy")]))
+            try finish(try await connection.client(office: ActCommand.office(of: act)).get("/v1/acts/\(act)/copy?\(query)", headers: [("Sijil-Actor", NSUserName()), ("Sijil-Purpose", "cli copy")]))
         }
     }
 
@@ -102,7 +108,7 @@ struct ActCommand: AsyncParsableCommand {
             let query = pairs.compactMap { key, value in
                 value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" }
             }.joined(separator: "&")
-            try finish(try await connection.client().get("/v1/search?\(query)", headers: [("Sijil-Actor", NSUserName()), ("Sijil-Purpose", "cli search")]))
+            try finish(try await connection.client(office: self.office.flatMap(OfficeCode.init)).get("/v1/search?\(query)", headers: [("Sijil-Actor", NSUserName()), ("Sijil-Purpose", "cli search")]))
         }
     }
 }

@@ -79,7 +79,7 @@ extension ClusterCommand {
         func run() async throws {
             var operations = try ClusterCommand.operations(connection, waitMs: growth.waitMs)
             let fresh = try await operations.replaceNode(id, host: host)
-            print("node \(id) replaced by node \(fresh.id) (\(fresh.http))")
+            print("node \(id) replaced by node \(fresh.id) (\(fresh.http)); node \(id) is retired: stop it and wipe its data directory")
         }
     }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Node
+import Registry
+import Services
 
 /// How a command reaches a cluster: its directory (as written by `cluster init`), or a
 /// topology file and the CA certificate, or one node's address and the CA certificate.
@@ -32,12 +34,13 @@ struct ConnectionOptions: ParsableArguments {
     func addresses() throws -> [String] {
         if let node { return [node] }
         guard let topology = try loadTopology() else { throw ValidationError("give --dir, --topology or --node") }
-        return topology.nodes.sorted { ($0.isCenter ? 1 : 0, $0.id) < ($1.isCenter ? 1 : 0, $1.id) }.map(\.http)
+        return topology.activeNodes.sorted { ($0.isCenter ? 1 : 0, $0.id) < ($1.isCenter ? 1 : 0, $1.id) }.map(\.http)
     }
 
     /// The token to send: --token (text or file), $SIJIL_TOKEN, or, with --dir holding the
-    /// operators' token key, a short-lived token of the tour's role `role`.
-    func accessToken(role: String) throws -> String? {
+    /// operators' token key, a short-lived token of the tour's role `role` (a registrar of the
+    /// region of `office` when one is given: a registrar acts in one region only).
+    func accessToken(role: String, office: OfficeCode? = nil) throws -> String? {
         if let token {
             if FileManager.default.fileExists(atPath: token) {
                 return try String(contentsOfFile: token, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -46,7 +49,12 @@ struct ConnectionOptions: ParsableArguments {
         }
         if let value = ProcessInfo.processInfo.environment["SIJIL_TOKEN"], !value.isEmpty { return value }
         if let dir, FileManager.default.fileExists(atPath: dir + "/keys/tokens.signing.key") {
-            return try DevTokens.token(role, layout: try ClusterLayout.open(directory: dir))
+            let layout = try ClusterLayout.open(directory: dir)
+            if role == "registrar", let office, let region = layout.topology.region(forOffice: office.rawValue) {
+                return try layout.issueToken(TokenKey.claims(subject: "REG-\(region.code)-CLI", role: .registrar, region: RegionCode(region.code),
+                                                             lifetimeSeconds: 3_600))
+            }
+            return try DevTokens.token(role, layout: layout)
         }
         return nil
     }
@@ -55,8 +63,10 @@ struct ConnectionOptions: ParsableArguments {
         try HTTPSClient(caCertificatePath: try caPath(), timeoutMs: timeoutMs, token: try accessToken(role: role))
     }
 
-    func client(role: String = "registrar") throws -> RegistryClient {
-        RegistryClient(http: try http(role: role), addresses: try addresses())
+    /// A client for the acts of `office` (the first region's when nil), over every active node.
+    func client(role: String = "registrar", office: OfficeCode? = nil) throws -> RegistryClient {
+        let http = try HTTPSClient(caCertificatePath: try caPath(), token: try accessToken(role: role, office: office))
+        return RegistryClient(http: http, addresses: try addresses())
     }
 }
 

@@ -58,7 +58,7 @@ public struct ClusterStatusReport: Codable, Sendable {
         var views: [UInt64: NodeStatusBody] = [:]
         var reach: [NodeReach] = []
         await withTaskGroup(of: (ClusterTopology.Node, Result<NodeStatusBody, any Error>).self) { group in
-            for node in topology.nodes {
+            for node in topology.activeNodes {
                 group.addTask {
                     do {
                         let response = try await client.send("GET", node.http, "/v1/cluster/status")
@@ -103,7 +103,7 @@ public struct ClusterStatusReport: Codable, Sendable {
                     health = "ok"
                 }
                 rows.append(Row(
-                    region: region.key, group: shard.group, leader: leaderView?.leader ?? (best?.leader == 0 ? nil : best?.leader),
+                    region: region.key, group: shard.group, leader: leaderView?.leader,
                     members: best?.voters ?? shard.voters, learners: best?.learners ?? [], commitIndex: best?.commitIndex ?? 0,
                     lag: leaderView?.replicationLag, centerLag: leaderView?.centerLag, durability: best?.durability ?? region.durability, health: health))
             }
