@@ -19,6 +19,7 @@ public enum NodeAPI {
         router.middlewares.add(InFlightLimitMiddleware(counter: inFlight))
         let gateway = RegistryGateway(topology: runtime.topology, nodeID: runtime.nodeID) { request in await runtime.submit(request) }
         ActRoutes(gateway: gateway, audit: audit, now: now).add(to: router)
+        ImportRoutes(gateway: gateway, now: now).add(to: router)
         CopyRoutes(gateway: gateway, keyring: keyring, audit: audit, now: now).add(to: router)
         SearchRoutes(search: runtime.search, audit: audit).add(to: router)
         ClusterRoutes(runtime: runtime, gateway: gateway, inFlight: inFlight).add(to: router)

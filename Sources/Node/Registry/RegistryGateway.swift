@@ -50,6 +50,9 @@ public struct RegistryGateway: Sendable {
     public let nodeID: UInt64
     private let submit: Submit
 
+    /// Submits a node-core request as is (for the batch routes).
+    func submitRequest(_ request: ClientRequest) async -> ClientResult { await submit(request) }
+
     /// Creates a value from its parts.
     public init(topology: ClusterTopology, nodeID: UInt64, submit: @escaping Submit) {
         self.topology = topology

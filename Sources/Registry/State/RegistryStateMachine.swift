@@ -62,19 +62,50 @@ public struct RegistryStateMachine: Sendable {
         return result
     }
 
-    private func apply(_ request: RegistryRequest, context: ApplyContext, into tx: inout Transaction) throws -> CommandOutcome {
-        let requestDigest = ChainDigest.sha256(request.canonicalBytes)
+    /// What applying `command` to `reader`'s state would answer when it writes nothing, or nil
+    /// when it would write (some request would be accepted). The node asks this before
+    /// proposing, so a command that cannot change the state never reaches the log.
+    ///
+    /// Exactly apply's decision: each request is first checked against its id's record, then
+    /// validated, as apply does before storing anything. The requests of a batch are checked in
+    /// order, and the answer is nil at the first that would be accepted: every request before
+    /// it writes nothing, so each is checked against the same state apply would see.
+    public func precheck(_ command: RegistryCommand, against reader: some KeyValueReader) throws -> CommandOutcome? {
+        switch command {
+        case .single(let request):
+            return try refusal(request, against: reader)
+        case .batch(let requests):
+            precondition(requests.count <= RegistryLimits.batchCommandsMax, "batch longer than the decoder allows")
+            var outcomes: [CommandOutcome] = []
+            outcomes.reserveCapacity(requests.count)
+            for request in requests {
+                guard let refusal = try refusal(request, against: reader) else { return nil }
+                outcomes.append(refusal)
+            }
+            return .batch(outcomes)
+        }
+    }
+
+    /// The outcome of a request that writes nothing (a retry of an applied request, a reused
+    /// id, a broken rule), or nil when it would be accepted.
+    private func refusal(_ request: RegistryRequest, against reader: some KeyValueReader) throws -> CommandOutcome? {
         let requestKey = StateKeys.request(request.requestID)
-        if let bytes = try tx.get(requestKey) {
+        if let bytes = try reader.get(requestKey) {
             let record = try RegistryQueries.decode(RequestRecord.self, bytes, key: requestKey)
-            guard record.requestDigest == requestDigest else {
+            guard record.requestDigest == ChainDigest.sha256(request.canonicalBytes) else {
                 return .rejected([RuleViolation(.requestIDReused, .requestID,
                     "request id \(request.requestID) was already used for a different request (\(record.entry.actID))")])
             }
             return .duplicate(record.entry)
         }
-        let violations = try validator.validate(request, against: tx)
-        guard violations.isEmpty else { return .rejected(violations) }
+        let violations = try validator.validate(request, against: reader)
+        return violations.isEmpty ? nil : .rejected(violations)
+    }
+
+    private func apply(_ request: RegistryRequest, context: ApplyContext, into tx: inout Transaction) throws -> CommandOutcome {
+        if let refusal = try refusal(request, against: tx) { return refusal }
+        let requestDigest = ChainDigest.sha256(request.canonicalBytes)
+        let requestKey = StateKeys.request(request.requestID)
         try ensureFormatVersion(&tx)
         let provenance = Provenance(logIndex: context.logIndex, logTerm: context.logTerm)
         let entry: AcceptedEntry
