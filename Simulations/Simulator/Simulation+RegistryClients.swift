@@ -148,8 +148,8 @@ extension Simulation {
                 fail("probe of group \(op.group) rejected: \(violations)")
             }
             finish(operation, op.unknownAttempts == 0 ? .rejected(violations, refusedBeforeLog: refused) : .unknown)
-        case .batch:
-            fail("operation \(operation): a batch outcome for a single request")
+        case .batch, .review:
+            fail("operation \(operation): a batch or review outcome for a single registration")
             registryAttemptEnded(operation, outcomeUnknown: true)
         }
     }

@@ -69,7 +69,7 @@ public final class RegistrySearchIndex: Sendable {
         switch outcome {
         case .accepted(let entry), .duplicate(let entry): touched = [entry.actID]
         case .batch(let outcomes): touched = outcomes.compactMap { $0.acceptedEntry?.actID }
-        case .rejected: return
+        case .rejected, .review: return
         }
         var records: [ActRecord] = []
         for id in touched {

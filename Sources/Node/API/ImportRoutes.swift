@@ -17,6 +17,7 @@ struct ImportRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.post("/v1/imports") { request, _ in try await importBatch(request) }
+        router.get("/v1/reviews") { request, _ in try await reviews(request) }
     }
 
     func importBatch(_ request: Request) async throws -> Response {
@@ -40,6 +41,27 @@ struct ImportRoutes: Sendable {
             .servedBy: "\(gateway.nodeID)",
         ]
         return HTTPResponses.json(body, headers: headers)
+    }
+
+    /// `GET /v1/reviews?group=G&after=office/year/kind/number&limit=N`: a page of the open
+    /// review records of one shard group (linearizable).
+    func reviews(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        guard let group = parameters.get("group").flatMap(UInt64.init) else {
+            throw APIError.badRequest("invalid_group", "give the shard group: group=4001", field: "group")
+        }
+        var after: ActID?
+        if let text = parameters.get("after") {
+            guard let id = ActID(path: text) else { throw APIError.badRequest("invalid_act_id", "after is office/year/kind/number", field: "after") }
+            after = id
+        }
+        let limit = parameters.get("limit").flatMap(UInt32.init) ?? ReviewLimits.pageMax
+        guard limit >= 1 && limit <= ReviewLimits.pageMax else {
+            throw APIError.badRequest("invalid_parameter", "limit must be 1 to \(ReviewLimits.pageMax)", field: "limit")
+        }
+        let (answer, freshness) = try await gateway.query(.reviews(after: after, limit: limit), group: group, consistency: .linearizable)
+        guard case .reviews(let records, let next) = answer else { throw RegistryGateway.unexpected(answer) }
+        return HTTPResponses.json(ReviewPage(group: group, items: records.map(ReviewItemBody.init), next: next?.path), headers: ActRoutes.freshnessHeaders(freshness))
     }
 
     /// Every request must be an import-campaign operation, stamped within the accepted window,
@@ -68,7 +90,9 @@ struct ImportRoutes: Sendable {
     static func importOffice(_ operation: RegistryOperation) -> OfficeCode? {
         switch operation {
         case .importHistoricalAct(let item): item.content.office
-        default: nil
+        case .submitForReview(let item): item.register.office
+        case .settleReview(let decision): decision.register.office
+        case .registerBirth, .registerDeath, .appendMention: nil
         }
     }
 }
@@ -85,6 +109,8 @@ public struct ImportBatchResponse: Codable, Sendable, Equatable {
     public var duplicates: Int
     /// Requests refused, each with its rules.
     public var rejected: Int
+    /// Records queued for review.
+    public var queued: Int
     /// One result per request.
     public var items: [ImportItemResult]
 
@@ -96,6 +122,7 @@ public struct ImportBatchResponse: Codable, Sendable, Equatable {
         accepted = items.filter { $0.status == .accepted }.count
         duplicates = items.filter { $0.status == .duplicate }.count
         rejected = items.filter { $0.status == .rejected }.count
+        queued = items.filter { $0.status == .queued }.count
     }
 }
 
@@ -103,7 +130,16 @@ public struct ImportBatchResponse: Codable, Sendable, Equatable {
 public struct ImportItemResult: Codable, Sendable, Equatable {
     /// The three fates of a request.
     public enum Status: String, Codable, Sendable {
-        case accepted, duplicate, rejected
+        /// An act was imported.
+        case accepted
+        /// The request had been applied before: nothing written again.
+        case duplicate
+        /// Rules were broken: nothing written.
+        case rejected
+        /// The record was queued for review.
+        case queued
+        /// A reviewer discarded the record.
+        case discarded
     }
 
     /// The request id.
@@ -114,6 +150,14 @@ public struct ImportItemResult: Codable, Sendable, Equatable {
     public var actPath: String?
     /// Every rule broken (rejected).
     public var violations: [RuleViolation]?
+
+    /// Creates a value from its parts.
+    public init(requestID: Registry.RequestID, status: Status, actPath: String?, violations: [RuleViolation]?) {
+        self.requestID = requestID
+        self.status = status
+        self.actPath = actPath
+        self.violations = violations
+    }
 
     init(request: RegistryRequest, outcome: CommandOutcome) {
         requestID = request.requestID
@@ -127,6 +171,13 @@ public struct ImportItemResult: Codable, Sendable, Equatable {
         case .rejected(let violations):
             status = .rejected
             self.violations = violations
+        case .review(let receipt):
+            actPath = receipt.place.path
+            switch receipt.status {
+            case _ where !receipt.isNew: status = .duplicate
+            case .discarded: status = .discarded
+            case .open, .imported: status = .queued
+            }
         case .batch:
             status = .rejected
             violations = []
@@ -141,4 +192,39 @@ extension HTTPField.Name {
     static let importDuplicates = HTTPField.Name("Sijil-Import-Duplicates")!
     /// Requests of an import batch refused.
     static let importRejected = HTTPField.Name("Sijil-Import-Rejected")!
+}
+
+/// `GET /v1/reviews`: open review records of a shard group.
+public struct ReviewPage: Codable, Sendable, Equatable {
+    /// The shard group.
+    public var group: UInt64
+    /// The records, in register and number order.
+    public var items: [ReviewItemBody]
+    /// Pass as `after` for the next page; absent after the last.
+    public var next: String?
+}
+
+/// One queued record as the review API shows it: both keyings and the fields they disagree on.
+public struct ReviewItemBody: Codable, Sendable, Equatable {
+    /// "office/year/kind/number".
+    public var place: String
+    /// The scan's reference.
+    public var scanReference: String
+    /// The scan's SHA-256.
+    public var scanDigest: String
+    /// The fields whose keyings differ.
+    public var disagreements: [String]
+    /// The keyings, each as keyer and fields.
+    public var keyings: [Keying]
+    /// "open", "imported" or "discarded".
+    public var status: String
+
+    init(_ record: ReviewRecord) {
+        place = record.item.place.path
+        scanReference = record.item.scanReference
+        scanDigest = record.item.scanDigest
+        disagreements = record.item.disagreements
+        keyings = record.item.keyings
+        status = record.status.name
+    }
 }

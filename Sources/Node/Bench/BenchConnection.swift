@@ -50,10 +50,26 @@ final class BenchConnection: Sendable {
         return BenchConnection(channel: channel, address: address)
     }
 
-    /// Sends one request and waits for the whole response.
+    /// Sends one request and waits for the whole response (keeping the first bytes of its body).
     func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: [UInt8]?) async throws -> Reply {
+        try await exchange(method, path, headers: headers, body: body, keepBody: false)
+    }
+
+    /// A response with its whole body.
+    struct FullReply: Sendable {
+        var status: Int
+        var body: [UInt8]
+    }
+
+    /// Sends one request and returns the whole body (up to `HTTPSClient.responseBytesMax`).
+    func sendFull(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: [UInt8]?) async throws -> FullReply {
+        let reply = try await exchange(method, path, headers: headers, body: body, keepBody: true)
+        return FullReply(status: reply.status, body: reply.bodyPrefix)
+    }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: [UInt8]?, keepBody: Bool) async throws -> Reply {
         let promise = channel.eventLoop.makePromise(of: Reply.self)
-        let exchange = Exchange(method: method, path: path, headers: headers, body: body, promise: promise)
+        let exchange = Exchange(method: method, path: path, headers: headers, body: body, keepBody: keepBody, promise: promise)
         channel.writeAndFlush(exchange).cascadeFailure(to: promise)
         return try await promise.futureResult.get()
     }
@@ -70,6 +86,7 @@ final class BenchConnection: Sendable {
         var path: String
         var headers: [(String, String)]
         var body: [UInt8]?
+        var keepBody: Bool
         var promise: EventLoopPromise<Reply>
     }
 
@@ -80,7 +97,7 @@ final class BenchConnection: Sendable {
         typealias OutboundOut = HTTPClientRequestPart
 
         private let host: String
-        private var waiting = CircularBuffer<EventLoopPromise<Reply>>()
+        private var waiting = CircularBuffer<(promise: EventLoopPromise<Reply>, keepBody: Bool)>()
         private var current = Reply(status: 0, bodyPrefix: [], bodyBytes: 0, importAccepted: nil)
 
         init(host: String) { self.host = host }
@@ -91,7 +108,7 @@ final class BenchConnection: Sendable {
             head.headers.add(name: "Host", value: host)
             for (name, value) in exchange.headers { head.headers.add(name: name, value: value) }
             head.headers.add(name: "Content-Length", value: "\(exchange.body?.count ?? 0)")
-            waiting.append(exchange.promise)
+            waiting.append((exchange.promise, exchange.keepBody))
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             if let body = exchange.body, !body.isEmpty {
                 context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
@@ -106,10 +123,11 @@ final class BenchConnection: Sendable {
                                 importAccepted: head.headers.first(name: "Sijil-Import-Accepted").flatMap { Int($0) })
             case .body(let buffer):
                 current.bodyBytes += buffer.readableBytes
-                let room = BenchConnection.bodyPrefixBytesMax - current.bodyPrefix.count
+                let limit = waiting.first?.keepBody == true ? HTTPSClient.responseBytesMax : BenchConnection.bodyPrefixBytesMax
+                let room = limit - current.bodyPrefix.count
                 if room > 0 { current.bodyPrefix += buffer.readableBytesView.prefix(room) }
             case .end:
-                waiting.popFirst()?.succeed(current)
+                waiting.popFirst()?.promise.succeed(current)
             }
         }
 
@@ -124,7 +142,7 @@ final class BenchConnection: Sendable {
         }
 
         private func failAll(_ error: any Error) {
-            while let promise = waiting.popFirst() { promise.fail(error) }
+            while let item = waiting.popFirst() { item.promise.fail(error) }
         }
     }
 }

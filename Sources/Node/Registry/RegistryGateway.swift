@@ -94,7 +94,7 @@ public struct RegistryGateway: Sendable {
         case .accepted(let entry): return WriteReceipt(entry: entry, duplicate: false, group: group, logIndex: index)
         case .duplicate(let entry): return WriteReceipt(entry: entry, duplicate: true, group: group, logIndex: index)
         case .rejected(let violations): throw APIError.rejected(violations)
-        case .batch: throw APIError(.internalServerError, "unexpected_outcome", "a single request was answered with a batch outcome")
+        case .batch, .review: throw APIError(.internalServerError, "unexpected_outcome", "a registration was answered with \(outcome)")
         }
     }
 

@@ -168,7 +168,7 @@ public final class SearchIndexer: Sendable {
             switch outcome {
             case .accepted(let entry): touched = [entry.actID]
             case .batch(let outcomes): touched = outcomes.compactMap { if case .accepted(let e) = $0 { e.actID } else { nil } }
-            case .duplicate, .rejected: touched = []
+            case .duplicate, .rejected, .review: touched = []
             }
             for id in touched {
                 do {
