@@ -18,7 +18,7 @@ public enum KeyedActMapping {
     /// The import of a record from its fields.
     public static func historicalImport(key: RecordKey, scanReference: String, fields: [KeyedField]) throws(Problem) -> HistoricalActImport {
         let values = Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-        var reader = FieldReader(values: values)
+        let reader = FieldReader(values: values)
         let drawnUpOn = try reader.date(ImportColumns.drawnUpOn)
         let office = key.register.office
         let content: ActContent
