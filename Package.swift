@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Transport", targets: ["Transport"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "RegistrySearch", targets: ["RegistrySearch"]),
+        .library(name: "Services", targets: ["Services"]),
         .library(name: "Node", targets: ["Node"]),
         .executable(name: "sijil", targets: ["sijil"]),
     ],
@@ -39,11 +40,15 @@ let package = Package(
             name: "RegistrySearch",
             dependencies: ["Registry", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "NodeCore", dependencies: ["Raft", "Registry"]),
+        .target(
+            name: "Services",
+            dependencies: ["Registry", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "NodeCore", dependencies: ["Raft", "Registry", "Services"]),
         .target(
             name: "Node",
             dependencies: [
-                "NodeCore", "Storage", "Transport", "Registry", "RegistrySearch",
+                "NodeCore", "Storage", "Transport", "Registry", "RegistrySearch", "Services",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -61,19 +66,23 @@ let package = Package(
         .executableTarget(
             name: "sijil",
             dependencies: [
-                "Node", "Registry", "Transport",
+                "Node", "Registry", "Services", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "NodeTests",
             dependencies: [
-                "Node", "NodeCore", "Registry", "Transport",
+                "Node", "NodeCore", "Registry", "Services", "Transport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Node", "Registry"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Node", "Registry", "Services"]),
+        .testTarget(
+            name: "ServicesTests",
+            dependencies: ["Services", "Registry", "NodeCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "Simulator", dependencies: ["Raft", "Registry", "NodeCore"], path: "Simulations/Simulator"),
         .executableTarget(
             name: "sijil-sim",

@@ -45,6 +45,8 @@ extension Simulation {
             case .registerDeath: what = "death"
             case .importHistoricalAct(let item): what = "import \(item.register)/\(item.number)"
             case .appendMention(let target, let body): what = "\(body.kind.name) on \(target)"
+            case .submitForReview(let item): what = "review item \(item.place)"
+            case .settleReview(let decision): what = "review decision \(decision.place)"
             }
             return "write \(request.requestID) \(what)\(invalid ? " (invalid)" : "")"
         case .read(let query):

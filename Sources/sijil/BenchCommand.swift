@@ -41,7 +41,10 @@ struct BenchCommand: AsyncParsableCommand {
         settings.label = label
         let problems = settings.problems()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
-        let runner = BenchRunner(settings: settings, topology: topology, caCertificatePath: try connection.caPath())
+        // Acts, reads and imports as the region's registrar; the leaders learned as an operator.
+        let runner = BenchRunner(settings: settings, topology: topology, caCertificatePath: try connection.caPath(),
+                                 token: try connection.accessToken(role: "registrar"),
+                                 status: try connection.http(role: "operator", timeoutMs: 3_000))
         let quiet = json
         let result = try await runner.run(say: { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }

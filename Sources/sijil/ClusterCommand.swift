@@ -44,7 +44,7 @@ struct ClusterCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print JSON instead of a table.") var json = false
 
         func run() async throws {
-            let http = try HTTPSClient(caCertificatePath: try connection.caPath(), timeoutMs: 3_000)
+            let http = try connection.http(role: "operator", timeoutMs: 3_000)
             let topology: ClusterTopology
             if let loaded = try connection.loadTopology() {
                 topology = loaded
@@ -69,7 +69,7 @@ struct ClusterCommand: AsyncParsableCommand {
     static func onLeaders(_ connection: ConnectionOptions, groups: (ClusterTopology) -> [UInt64],
                           path: (UInt64) -> String, body: some Encodable & Sendable) async throws {
         guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
-        let http = try HTTPSClient(caCertificatePath: try connection.caPath())
+        let http = try connection.http(role: "operator")
         let report = await ClusterStatusReport.collect(topology: topology, client: http)
         var failed = false
         for group in groups(topology) {
@@ -97,7 +97,7 @@ struct ClusterCommand: AsyncParsableCommand {
             guard let topology = try connection.loadTopology(), let node = topology.node(id) else {
                 throw ValidationError("node \(id) is not in the topology: add it to topology.toml first")
             }
-            let http = try HTTPSClient(caCertificatePath: try connection.caPath())
+            let http = try connection.http(role: "operator")
             for other in topology.nodes where other.id != id {
                 let response = try? await http.send("POST", other.http, "/v1/admin/peers/reload")
                 print("node \(other.id): peers reloaded: HTTP \(response?.status ?? 0)")

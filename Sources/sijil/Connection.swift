@@ -13,6 +13,8 @@ struct ConnectionOptions: ParsableArguments {
     var node: String?
     @Option(name: .long, help: "Cluster CA certificate (default: <dir>/certs/ca.pem).")
     var ca: String?
+    @Option(name: .long, help: "Access token, or a file holding one (default: $SIJIL_TOKEN; with --dir and the cluster's token key, one is minted).")
+    var token: String?
 
     func caPath() throws -> String {
         if let ca { return ca }
@@ -33,8 +35,28 @@ struct ConnectionOptions: ParsableArguments {
         return topology.nodes.sorted { ($0.isCenter ? 1 : 0, $0.id) < ($1.isCenter ? 1 : 0, $1.id) }.map(\.http)
     }
 
-    func client() throws -> RegistryClient {
-        RegistryClient(http: try HTTPSClient(caCertificatePath: try caPath()), addresses: try addresses())
+    /// The token to send: --token (text or file), $SIJIL_TOKEN, or, with --dir holding the
+    /// operators' token key, a short-lived token of the tour's role `role`.
+    func accessToken(role: String) throws -> String? {
+        if let token {
+            if FileManager.default.fileExists(atPath: token) {
+                return try String(contentsOfFile: token, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return token
+        }
+        if let value = ProcessInfo.processInfo.environment["SIJIL_TOKEN"], !value.isEmpty { return value }
+        if let dir, FileManager.default.fileExists(atPath: dir + "/keys/tokens.signing.key") {
+            return try DevTokens.token(role, layout: try ClusterLayout.open(directory: dir))
+        }
+        return nil
+    }
+
+    func http(role: String, timeoutMs: UInt64 = HTTPSClient.defaultTimeoutMs) throws -> HTTPSClient {
+        try HTTPSClient(caCertificatePath: try caPath(), timeoutMs: timeoutMs, token: try accessToken(role: role))
+    }
+
+    func client(role: String = "registrar") throws -> RegistryClient {
+        RegistryClient(http: try http(role: role), addresses: try addresses())
     }
 }
 

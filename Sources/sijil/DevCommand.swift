@@ -31,6 +31,12 @@ struct DevCommand: AsyncParsableCommand {
             emit("node \(node.id) (\(node.isCenter ? "national centre" : node.region)): https://\(node.http)")
         }
         emit("CA certificate: \(layout.caCertificatePath)")
+        for token in try DevTokens.write(layout: layout) {
+            emit("token \(token.name) (\(token.description)): \(layout.directory)/tokens/\(token.name).token")
+        }
+        if let first = layout.topology.nodes.first {
+            emit("console: https://\(first.http)/console/fr (French), https://\(first.http)/console/ar (Arabic)")
+        }
         emit("ready")
         let reason = await stopping.wait()
         emit("stopping (\(reason))")

@@ -36,7 +36,10 @@ struct ImportCommand: AsyncParsableCommand {
             settings.concurrency = concurrency
             settings.batchRequests = batch
             settings.officer.identifier = operatorID
-            let runner = ImportRunner(settings: settings, topology: topology, caCertificatePath: try connection.caPath())
+            // The campaign runs as an operator (import, and the leaders from the cluster status).
+            let runner = ImportRunner(settings: settings, topology: topology, caCertificatePath: try connection.caPath(),
+                                      token: try connection.accessToken(role: "operator"),
+                                      status: try connection.http(role: "operator", timeoutMs: 5_000))
             let showProgress = !quiet
             let last = ProgressClock()
             let result = try await runner.run(progress: { progress in
@@ -62,7 +65,7 @@ struct ImportCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology (with --ca)") }
-            let client = try connection.client()
+            let client = try connection.client(role: "registrar")
             let groups = group.map { [$0] } ?? topology.regions.flatMap { $0.shards.map(\.group) }
             for group in groups {
                 var after: String?
@@ -104,7 +107,7 @@ struct ImportCommand: AsyncParsableCommand {
             guard let place = ActID(path: record) else { throw ValidationError("--record is office/year/kind/number") }
             guard (take == nil) != (discard == nil) else { throw ValidationError("give either --take 1|2 or --discard REASON") }
             guard let group = topology.group(forOffice: place.register.office.rawValue) else { throw ValidationError("no group holds office \(place.register.office)") }
-            let client = try connection.client()
+            let client = try connection.client(role: "registrar")
             let resolution: ReviewDecision.Resolution
             if let discard {
                 resolution = .discard(reason: discard)

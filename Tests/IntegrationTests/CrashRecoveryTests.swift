@@ -30,7 +30,9 @@ struct CrashRecoveryTests {
 
     func run(_ cluster: TestCluster) async throws {
         let layout = cluster.layout
-        let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath)
+        // A registrar of the region writes and reads acts; an operator reads the cluster's status.
+        let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("registrar", layout: layout))
+        let operatorHTTP = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("operator", layout: layout))
         let regional = layout.topology.nodes.filter { !$0.isCenter }
         let acknowledged = AcknowledgedActs()
         // Offices of both shard groups (the split falls in the province of Kénitra).
@@ -60,7 +62,7 @@ struct CrashRecoveryTests {
         // Once a third of the acts are acknowledged, kill -9 the leader of the first group and
         // one other regional node (a follower of that group), then restart both.
         try await waitUntil("a third of the acts acknowledged") { await acknowledged.count >= Self.writers * Self.actsPerWriter / 3 }
-        let report = await ClusterStatusReport.collect(topology: layout.topology, client: http)
+        let report = await ClusterStatusReport.collect(topology: layout.topology, client: operatorHTTP)
         let group = layout.topology.regions[0].shards[0].group
         let leader = try #require(report.rows.first { $0.group == group }?.leader, "group \(group) has a leader")
         let follower = try #require(regional.map(\.id).first { $0 != leader }, "a follower")
@@ -75,7 +77,7 @@ struct CrashRecoveryTests {
         let acts = await acknowledged.all
         #expect(acts.count == Self.writers * Self.actsPerWriter)
         #expect(atKill < acts.count, "some registrations were still to come when the nodes were killed")
-        try await DevCluster.waitUntilReady(topology: layout.topology, http: http, timeoutMs: Self.waitMs)
+        try await DevCluster.waitUntilReady(topology: layout.topology, http: operatorHTTP, timeoutMs: Self.waitMs)
 
         // Every acknowledged act, read on every node and on the centre from its own replica
         // (waiting until that replica has applied it), is the same record everywhere.

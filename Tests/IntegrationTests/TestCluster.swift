@@ -59,7 +59,8 @@ struct TestCluster {
         let cluster = TestCluster(layout: layout, processes: processes)
         do {
             for node in layout.topology.nodes { try processes.start(node.id) }
-            let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000)
+            let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000,
+                                       token: try DevTokens.token("operator", layout: layout))
             try await DevCluster.waitUntilReady(topology: layout.topology, http: http, timeoutMs: CrashRecoveryTests.waitMs)
         } catch {
             await cluster.stop()

@@ -105,16 +105,3 @@ import Registry
         #expect(key(.death, 2003).isPriority && !key(.death, 2002).isPriority)
     }
 }
-
-@Suite struct AuditLineTests {
-    @Test func anAuditLineIsOneJSONObjectWithEveryFieldEscaped() throws {
-        let line = AuditLog.line(time: Date(timeIntervalSince1970: 1_795_000_000), node: 2, actor: "agent \"17\"\n", purpose: "statistics",
-                                 action: "read_act", subject: "0401003/2026/birth/1")
-        #expect(line.hasSuffix("}\n"))
-        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-        #expect(object?["actor"] as? String == "agent \"17\"\n")
-        #expect(object?["subject"] as? String == "0401003/2026/birth/1")
-        #expect(object?["node"] as? Int == 2)
-        #expect(object?["time"] as? String == "2026-11-18T11:06:40Z")
-    }
-}

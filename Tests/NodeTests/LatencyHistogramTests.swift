@@ -41,7 +41,9 @@ import Testing
         a.merge(b)
         #expect(a.count == 2_000)
         #expect(a.maxMicros == 5_999)
-        #expect(a.percentile(50) <= 1_000 && a.percentile(51) >= 5_000)
+        // p50 is the largest value of a (1,000), read as the top of its bucket (within 1/128).
+        #expect(a.percentile(50) >= 1_000 && a.percentile(50) <= 1_000 + 1_000 / 128 + 1)
+        #expect(a.percentile(51) >= 5_000)
     }
 
     @Test func hugeValuesLandInTheLastBucketWithoutTrapping() {

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Logging
 import Node
 import Registry
+import Services
+import HTTPTypes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +16,8 @@ struct SingleNodeFixture {
     let runtime: NodeRuntime
     let layout: ClusterLayout
     let inFlight: InFlightCounter
+    let tokens: FixtureTokens
+    let payments: LocalPaymentProvider
 
     /// Bound of the wait for the group's leader. A single voter elects itself in a few ticks; the
     /// bound is wide because the whole test run shares two cores with heavy storage tests.
@@ -61,8 +65,9 @@ struct SingleNodeFixture {
                 try await Task.sleep(for: .milliseconds(10))
             }
             let inFlight = InFlightCounter(limit: inFlightLimit)
-            let router = NodeAPI.router(runtime: runtime, keyring: try NodeAPI.keyring(configuration: configuration), audit: nil, inFlight: inFlight)
-            let fixture = SingleNodeFixture(runtime: runtime, layout: layout, inFlight: inFlight)
+            let payments = LocalPaymentProvider()
+            let router = NodeAPI.router(runtime: runtime, keyring: try NodeAPI.keyring(configuration: configuration), payments: payments, inFlight: inFlight)
+            let fixture = SingleNodeFixture(runtime: runtime, layout: layout, inFlight: inFlight, tokens: try FixtureTokens(layout: layout), payments: payments)
             try await body(fixture, Application(router: router))
         } catch {
             await runtime.shutdown()
@@ -101,5 +106,48 @@ enum Bodies {
 
     static func decode<T: Decodable>(_ type: T.Type, _ buffer: ByteBuffer) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+    }
+}
+
+/// Tokens of every role for a fixture's cluster, minted with its token key (the tour's claims:
+/// an officer of 0401003, a registrar of region 04, the CNSS partner, a health facility, an
+/// auditor, an operator), and the denial cases: expired and forged.
+struct FixtureTokens {
+    let officer: String
+    let registrar: String
+    let partner: String
+    let healthFacility: String
+    let auditor: String
+    let `operator`: String
+    let expired: String
+    let forged: String
+
+    init(layout: ClusterLayout) throws {
+        officer = try DevTokens.token("officer", layout: layout)
+        registrar = try DevTokens.token("registrar", layout: layout)
+        partner = try DevTokens.token("partner", layout: layout)
+        healthFacility = try DevTokens.token("health-facility", layout: layout)
+        auditor = try DevTokens.token("auditor", layout: layout)
+        `operator` = try DevTokens.token("operator", layout: layout)
+        // Issued two hours ago for one hour.
+        let past = Date().addingTimeInterval(-7_200)
+        expired = try layout.issueToken(TokenKey.claims(subject: "OEC-0401003-01", role: .officer, office: OfficeCode(401003), lifetimeSeconds: 3_600, now: past))
+        // The same claims as the officer's, signed by a key that is not the cluster's.
+        forged = try TokenKey().issue(TokenKey.claims(subject: "OEC-0401003-01", role: .officer, office: OfficeCode(401003), lifetimeSeconds: 3_600))
+    }
+
+    /// An officer of another office of the same region (Rabat, Agdal-Riyad).
+    func officer(of office: UInt32, layout: ClusterLayout) throws -> String {
+        try layout.issueToken(TokenKey.claims(subject: "OEC-\(office)-01", role: .officer, office: OfficeCode(office), lifetimeSeconds: 3_600))
+    }
+}
+
+extension TestClientProtocol {
+    /// Executes a request with `token` as its bearer token.
+    func run<Return>(_ token: String?, uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil,
+                     testCallback: @escaping (TestResponse) async throws -> Return = { $0 }) async throws -> Return {
+        var fields = headers
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        return try await execute(uri: uri, method: method, headers: fields, body: body, testCallback: testCallback)
     }
 }

@@ -9,22 +9,22 @@ import Testing
     static let churnSeeds: [UInt64] = Array(1_001...1_060)
 
     @Test("every seed of a bounded sweep passes with all faults on", arguments: sweepSeeds)
-    func seedPassesWithAllFaults(seed: UInt64) {
-        let result = Simulation(options: SimulationOptions(seed: seed)).run()
+    func seedPassesWithAllFaults(seed: UInt64) async {
+        let result = await OffPool.run(SimulationOptions(seed: seed))
         #expect(result.passed, "seed \(seed): \(result.failures.prefix(3).joined(separator: " | ")); replay: swift run -c release sijil-sim --seed-start \(seed) --seeds 1 --trace")
         #expect(result.faults.messagesSent > 0, "seed \(seed) sent no messages")
     }
 
     @Test("every seed passes under leader churn", arguments: churnSeeds)
-    func seedPassesUnderLeaderChurn(seed: UInt64) {
-        let result = Simulation(options: SimulationOptions(seed: seed, profile: .leaderChurn)).run()
+    func seedPassesUnderLeaderChurn(seed: UInt64) async {
+        let result = await OffPool.run(SimulationOptions(seed: seed, profile: .leaderChurn))
         #expect(result.passed, "seed \(seed): \(result.failures.prefix(3).joined(separator: " | ")); replay: swift run -c release sijil-sim --seed-start \(seed) --seeds 1 --profile leader-churn --trace")
     }
 
     @Test("the sweep injects every kind of fault")
-    func sweepInjectsEveryKindOfFault() {
+    func sweepInjectsEveryKindOfFault() async {
         var totals = FaultCounts()
-        for seed in UInt64(1)...40 { totals.add(Simulation(options: SimulationOptions(seed: seed)).run().faults) }
+        for seed in UInt64(1)...40 { totals.add(await OffPool.run(SimulationOptions(seed: seed)).faults) }
         #expect(totals.messagesDropped > 0 && totals.messagesDuplicated > 0 && totals.messagesDelayed > 0)
         #expect(totals.nodePartitions > 0 && totals.regionCenterCuts > 0 && totals.asymmetricCuts > 0)
         #expect(totals.crashes > 0 && totals.corruptionsInjected > 0)
@@ -36,17 +36,17 @@ import Testing
 
 @Suite struct DeterminismTests {
     @Test("two runs of one seed have the same trace digest", arguments: [UInt64(7), 1_234])
-    func sameSeedSameDigest(seed: UInt64) {
-        let first = Simulation(options: SimulationOptions(seed: seed)).run()
-        let second = Simulation(options: SimulationOptions(seed: seed)).run()
+    func sameSeedSameDigest(seed: UInt64) async {
+        let first = await OffPool.run(SimulationOptions(seed: seed))
+        let second = await OffPool.run(SimulationOptions(seed: seed))
         #expect(first.digest == second.digest, "seed \(seed): \(first.digest) vs \(second.digest)")
         #expect(first.events == second.events && first.writesAcknowledged == second.writesAcknowledged, "seed \(seed)")
     }
 
     @Test("different seeds give different runs")
-    func differentSeedsDiffer() {
-        let a = Simulation(options: SimulationOptions(seed: 11)).run()
-        let b = Simulation(options: SimulationOptions(seed: 12)).run()
+    func differentSeedsDiffer() async {
+        let a = await OffPool.run(SimulationOptions(seed: 11))
+        let b = await OffPool.run(SimulationOptions(seed: 12))
         #expect(a.digest != b.digest)
     }
 }
@@ -54,15 +54,15 @@ import Testing
 /// The checkers must catch a broken core: switched on by a test-only flag in `RaftFaults`.
 @Suite struct BrokenCoreTests {
     @Test("the Figure 8 schedule passes on the correct core", arguments: [UInt64(1), 2, 3])
-    func figure8PassesOnCorrectCore(seed: UInt64) {
-        let result = Simulation(options: SimulationOptions(seed: seed, scenario: .figure8)).run()
+    func figure8PassesOnCorrectCore(seed: UInt64) async {
+        let result = await OffPool.run(SimulationOptions(seed: seed, scenario: .figure8))
         #expect(result.passed, "seed \(seed): \(result.failures.prefix(3).joined(separator: " | "))")
     }
 
     @Test("committing an older term's entry by counting is caught", arguments: [UInt64(1), 2, 3])
-    func oldTermCommitIsCaught(seed: UInt64) {
+    func oldTermCommitIsCaught(seed: UInt64) async {
         let options = SimulationOptions(seed: seed, scenario: .figure8, raftFaults: RaftFaults(commitsOldTermEntriesByCounting: true))
-        let result = Simulation(options: options).run()
+        let result = await OffPool.run(options)
         #expect(!result.passed, "seed \(seed): the broken core went unnoticed")
         let safety = result.failures.contains { $0.contains("leader completeness") || $0.contains("state machine safety") }
         #expect(safety, "seed \(seed): expected a safety violation, got \(result.failures.prefix(2))")

@@ -2,11 +2,15 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Registry
+import Services
 
-/// The register's routes: register acts, read them, append mentions.
+/// The register's routes: register acts, read them, append mentions. Every call is authorised
+/// by `AccessPolicy` for the act's office; reads are recorded in the audit log before they are
+/// answered, writes in the same log entry as the write.
 struct ActRoutes: Sendable {
     let gateway: RegistryGateway
-    let audit: AuditLog?
+    let access: AccessControl
+    let audit: AuditTrail
     let now: @Sendable () -> Date
 
     func add(to router: Router<BasicRequestContext>) {
@@ -20,35 +24,41 @@ struct ActRoutes: Sendable {
     func registerBirth(_ request: Request) async throws -> Response {
         let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(RegisterBirthBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        return try await write(requestID, officer: body.officer, recordedAt: body.recordedAt, office: body.declaration.office,
-                               field: "declaration.office") { .registerBirth(body.declaration) }
+        let caller = try access.require(request, .writeAct(office: body.declaration.office))
+        return try await write(requestID, caller: caller, request: request, action: "register_birth", officer: body.officer,
+                               recordedAt: body.recordedAt, office: body.declaration.office, field: "declaration.office") { .registerBirth(body.declaration) }
     }
 
     func registerDeath(_ request: Request) async throws -> Response {
         let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(RegisterDeathBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        return try await write(requestID, officer: body.officer, recordedAt: body.recordedAt, office: body.declaration.office,
-                               field: "declaration.office") { .registerDeath(body.declaration) }
+        let caller = try access.require(request, .writeAct(office: body.declaration.office))
+        return try await write(requestID, caller: caller, request: request, action: "register_death", officer: body.officer,
+                               recordedAt: body.recordedAt, office: body.declaration.office, field: "declaration.office") { .registerDeath(body.declaration) }
     }
 
     func appendMention(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let target = try RequestParsing.actID(context)
         let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(AppendMentionBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        return try await write(requestID, officer: body.officer, recordedAt: body.recordedAt, office: target.register.office,
-                               field: "office") { .appendMention(target: target, body: body.mention) }
+        let caller = try access.require(request, .writeAct(office: target.register.office))
+        return try await write(requestID, caller: caller, request: request, action: "append_mention", officer: body.officer,
+                               recordedAt: body.recordedAt, office: target.register.office, field: "office") { .appendMention(target: target, body: body.mention) }
     }
 
     /// Builds the registry request (id from `Idempotency-Key`, time stamped here), proposes it on
     /// the office's shard group, and answers 201 (new) or 200 (a retry's original outcome).
-    private func write(_ requestID: Registry.RequestID, officer: OfficerRef, recordedAt: Timestamp?, office: OfficeCode, field: String,
+    private func write(_ requestID: Registry.RequestID, caller: AccessClaims, request: Request, action: String, officer: OfficerRef,
+                       recordedAt: Timestamp?, office: OfficeCode, field: String,
                        operation: () -> RegistryOperation) async throws -> Response {
         let stamped = try RequestParsing.recordedAt(recordedAt, now: now())
         var headers: HTTPFields = [.idempotencyKey: requestID.description, .recordedAt: stamped.isoString, .servedBy: "\(gateway.nodeID)"]
         let registryRequest = RegistryRequest(requestID: requestID, recordedAt: stamped, officer: officer, operation: operation())
         let receipt: WriteReceipt
         do {
-            receipt = try await gateway.write(registryRequest, office: office, field: field)
+            var record = audit.record(caller, request: request, action: action, subject: "\(office)", purpose: "registration")
+            record.at = stamped
+            receipt = try await gateway.write(registryRequest, office: office, field: field, audit: record)
         } catch {
             // The retry contract needs the id and the time even on failure.
             var response = error.response()
@@ -67,9 +77,10 @@ struct ActRoutes: Sendable {
 
     func act(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let id = try RequestParsing.actID(context)
+        let caller = try access.require(request, .readAct(office: id.register.office))
         let consistency = try RequestParsing.consistency(request)
         let (record, freshness) = try await gateway.record(id, consistency: consistency)
-        audit?.record(request, action: "read_act", subject: id.path)
+        try await audit.read(caller, request: request, action: "read_act", subject: id.path, office: id.register.office)
         return Self.actResponse(record, freshness)
     }
 
@@ -77,9 +88,10 @@ struct ActRoutes: Sendable {
         guard let text = context.parameters.get("civilID"), let civilID = CivilDigitalID(text) else {
             throw APIError.badRequest("invalid_civil_id", "a civil digital id is 19 digits with valid check digits", field: "civilID")
         }
+        let caller = try access.require(request, .readAct(office: civilID.birthAct.register.office))
         let consistency = try RequestParsing.consistency(request)
         let (record, freshness) = try await gateway.record(civilID: civilID, consistency: consistency)
-        audit?.record(request, action: "read_act", subject: record.act.id.path)
+        try await audit.read(caller, request: request, action: "read_act", subject: record.act.id.path, office: record.act.id.register.office)
         return Self.actResponse(record, freshness)
     }
 

@@ -10,23 +10,44 @@ struct ClusterRoutes: Sendable {
     let runtime: NodeRuntime
     let gateway: RegistryGateway
     let inFlight: InFlightCounter
+    let access: AccessControl
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in HTTPResponses.json(["status": "ok", "node": "\(runtime.nodeID)"]) }
         router.get("/metrics") { _, _ in try await metrics() }
-        router.get("/v1/cluster/status") { _, _ in try await status() }
-        router.get("/v1/cluster/topology") { _, _ in HTTPResponses.json(runtime.topology) }
-        router.post("/v1/cluster/groups/:group/transfer-leader") { request, context in try await transferLeader(request, context) }
-        router.post("/v1/cluster/groups/:group/members") { request, context in try await changeMembership(request, context) }
-        router.post("/v1/cluster/groups/:group/durability") { request, context in try await setDurability(request, context) }
-        router.get("/v1/cluster/groups/:group/stats") { request, context in try await stats(request, context) }
+        router.get("/v1/cluster/status") { request, _ in
+            try access.require(request, .readClusterStatus)
+            return try await status()
+        }
+        router.get("/v1/cluster/topology") { request, _ in
+            try access.require(request, .readClusterStatus)
+            return HTTPResponses.json(runtime.topology)
+        }
+        router.post("/v1/cluster/groups/:group/transfer-leader") { request, context in
+            try access.require(request, .administerCluster)
+            return try await transferLeader(request, context)
+        }
+        router.post("/v1/cluster/groups/:group/members") { request, context in
+            try access.require(request, .administerCluster)
+            return try await changeMembership(request, context)
+        }
+        router.post("/v1/cluster/groups/:group/durability") { request, context in
+            try access.require(request, .administerCluster)
+            return try await setDurability(request, context)
+        }
+        router.get("/v1/cluster/groups/:group/stats") { request, context in
+            try access.require(request, .readClusterStatus)
+            return try await stats(request, context)
+        }
         router.get("/v1/registers/:office/:year/:kind") { request, context in try await register(request, context, verify: false) }
         router.get("/v1/registers/:office/:year/:kind/verify") { request, context in try await register(request, context, verify: true) }
-        router.post("/v1/admin/search/rebuild") { _, _ in
+        router.post("/v1/admin/search/rebuild") { request, _ in
+            try access.require(request, .administerCluster)
             runtime.rebuildSearchIndex()
             return HTTPResponses.json(["status": "rebuild requested"], status: .accepted)
         }
-        router.post("/v1/admin/peers/reload") { _, _ in
+        router.post("/v1/admin/peers/reload") { request, _ in
+            try access.require(request, .administerCluster)
             do {
                 let peers = try runtime.reloadPeers()
                 return HTTPResponses.json(["peers": peers])
@@ -117,6 +138,7 @@ struct ClusterRoutes: Sendable {
         guard let kind = ActKind.allCases.first(where: { $0.name == context.parameters.get("kind") }) else {
             throw APIError.badRequest("invalid_register", "kind must be birth or death", field: "kind")
         }
+        try access.require(request, .readRegister(office: office))
         let register = RegisterID(office: office, year: year, kind: kind)
         let group = try gateway.group(for: office, field: "office")
         let consistency = try RequestParsing.consistency(request)

@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 import Registry
+import Services
 
 /// Copies of acts (full copy or extract, Arabic or French, signed) and their verification.
 struct CopyRoutes: Sendable {
     let gateway: RegistryGateway
     let keyring: SigningKeyring
-    let audit: AuditLog?
+    let access: AccessControl
+    let audit: AuditTrail
     let now: @Sendable () -> Date
 
     func add(to router: Router<BasicRequestContext>) {
@@ -19,6 +21,7 @@ struct CopyRoutes: Sendable {
     /// the law entitles).
     func copy(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let id = try RequestParsing.actID(context)
+        let caller = try access.authenticate(request)
         let form: CopyForm = try RequestParsing.option(request, "form", default: .extract)
         let language: CopyLanguage = try RequestParsing.option(request, "language", default: .french)
         let relation: CopyRequester.Relation = try RequestParsing.option(request, "relation", default: .other)
@@ -41,8 +44,13 @@ struct CopyRoutes: Sendable {
             throw APIError(.serviceUnavailable, "signing_key_unavailable",
                            "this node does not hold the copy-signing key of region \(region.key); ask one of the region's nodes")
         }
+        try AccessControl.allow(caller, .readAct(office: id.register.office))
         let (record, _) = try await gateway.record(id, consistency: .linearizable)
         let requester = CopyRequester(relation: relation, civilDigitalID: requesterID, evidenceReference: query.get("evidence"))
+        try AccessControl.allow(caller, .deliverCopy(office: id.register.office, form: form,
+                                                     entitlement: CopyEntitlement.evaluate(requester, form: form, record: record)))
+        try await audit.read(caller, request: request, action: "issue_copy_\(form.name)", subject: id.path, office: id.register.office,
+                             purpose: "counter copy for \(relation.name)")
         let copy: CivilStatusCopy
         do {
             copy = try issuer.issue(record, form: form, language: language, issuedAt: Timestamp.minute(of: now()), requester: requester)
@@ -54,7 +62,6 @@ struct CopyRoutes: Sendable {
             case .signingFailed: throw APIError(.internalServerError, error.code, "signing the copy failed")
             }
         }
-        audit?.record(request, action: "issue_copy_\(form.name)", subject: id.path)
         switch format {
         case "text": return HTTPResponses.text(copy.plainText(), contentType: "text/plain; charset=utf-8")
         case "html": return HTTPResponses.text(copy.html(), contentType: "text/html; charset=utf-8")

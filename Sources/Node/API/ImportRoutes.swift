@@ -3,17 +3,34 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Registry
+import Services
 
-/// The digitisation import's route: `POST /v1/imports`, a batch of historical acts (and review
+/// The digitisation import's routes: `POST /v1/imports`, a batch of historical acts (and review
 /// items and decisions) in the registry's binary command form, proposed as one log entry on
-/// the shard group of its offices. Binary because the campaign sends tens of thousands of acts
-/// a second: decoding JSON at that rate would cost the node more than applying the acts.
+/// the shard group of its offices, and `GET /v1/reviews`, the open review queue of a group.
+/// Binary because the campaign sends tens of thousands of acts a second: decoding JSON at that
+/// rate would cost the node more than applying the acts.
+///
+/// Every request of a batch is authorised by `AccessPolicy` (`importRecords` for the office of
+/// an act or a queued record, `reviewRecords` for the region of a decision); the batch is
+/// written with one audit record in the same log entry, as the other writes are, and a read of
+/// the queue is recorded before it is answered.
 struct ImportRoutes: Sendable {
     let gateway: RegistryGateway
+    let access: AccessControl
+    let audit: AuditTrail
     let now: @Sendable () -> Date
 
     /// The content type of a binary registry command (`RegistryCommand.encode()`).
     static let commandContentType = "application/vnd.sijil.registry-command"
+
+    /// Room left in a service command for its envelope around the batch: an audit record is
+    /// at most six texts of `AuditRecord.textBytesMax` bytes and a few numbers (under 2 KiB);
+    /// twice that covers the envelope's own fields with margin.
+    static let auditEnvelopeBytesMax = 4 << 10
+
+    /// Largest body: the batch and its audit envelope fit one service command.
+    static let bodyBytesMax = min(RegistryLimits.commandBytesMax, ServiceLimits.commandBytesMax) - auditEnvelopeBytesMax
 
     func add(to router: Router<BasicRequestContext>) {
         router.post("/v1/imports") { request, _ in try await importBatch(request) }
@@ -23,17 +40,19 @@ struct ImportRoutes: Sendable {
     func importBatch(_ request: Request) async throws -> Response {
         var request = request
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: RegistryLimits.commandBytesMax) } catch {
-            throw APIError(.contentTooLarge, "body_too_large", "the body exceeds \(RegistryLimits.commandBytesMax) bytes", field: "body")
+        do { buffer = try await request.collectBody(upTo: Self.bodyBytesMax) } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "the body exceeds \(Self.bodyBytesMax) bytes", field: "body")
         }
-        let bytes = Array(buffer.readableBytesView)
-        let command: RegistryCommand
-        do { command = try RegistryCommand.decode(bytes) } catch {
+        let requests: [RegistryRequest]
+        do { requests = try RegistryCommand.decode(Array(buffer.readableBytesView)).requests } catch {
             throw APIError.badRequest("invalid_command", "the body is not a registry command (\(error.code)): \(error)", field: "body")
         }
-        let requests = command.requests
         let group = try checkImportable(requests)
-        let (outcomes, logIndex) = try await gateway.writeBatch(bytes, requestCount: requests.count, group: group)
+        let caller = try authorise(request, requests)
+        let record = audit.record(caller, request: request, action: Self.auditAction(requests), subject: Self.auditSubject(requests),
+                                  purpose: "digitisation")
+        // Always a batch (a single request too): its outcome lists one result per request.
+        let (outcomes, logIndex) = try await gateway.writeBatch(.batch(requests), group: group, audit: record)
         let items = zip(requests, outcomes).map { ImportItemResult(request: $0, outcome: $1) }
         let body = ImportBatchResponse(group: group, logIndex: logIndex, items: items)
         let headers: HTTPFields = [
@@ -44,12 +63,15 @@ struct ImportRoutes: Sendable {
     }
 
     /// `GET /v1/reviews?group=G&after=office/year/kind/number&limit=N`: a page of the open
-    /// review records of one shard group (linearizable).
+    /// review records of one shard group (linearizable), for a registrar of its region.
     func reviews(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
-        guard let group = parameters.get("group").flatMap(UInt64.init) else {
-            throw APIError.badRequest("invalid_group", "give the shard group: group=4001", field: "group")
+        let groups = gateway.topology.regions.flatMap { $0.shards.map(\.group) }
+        guard let group = parameters.get("group").flatMap(UInt64.init),
+              let region = gateway.topology.regions.first(where: { $0.shards.contains { $0.group == group } }) else {
+            throw APIError.badRequest("invalid_group", "give one of the cluster's shard groups: group=\(groups.first ?? 4001) (one of \(groups))", field: "group")
         }
+        let caller = try access.require(request, .reviewRecords(region: RegionCode(region.code)))
         var after: ActID?
         if let text = parameters.get("after") {
             guard let id = ActID(path: text) else { throw APIError.badRequest("invalid_act_id", "after is office/year/kind/number", field: "after") }
@@ -61,7 +83,26 @@ struct ImportRoutes: Sendable {
         }
         let (answer, freshness) = try await gateway.query(.reviews(after: after, limit: limit), group: group, consistency: .linearizable)
         guard case .reviews(let records, let next) = answer else { throw RegistryGateway.unexpected(answer) }
+        // The queue shows both keyings of each record (names, dates): a read of personal data.
+        try await audit.read(caller, request: request, action: "read_reviews", subject: "group \(group) after \(after?.path ?? "start")",
+                             group: group, purpose: "digitisation review")
         return HTTPResponses.json(ReviewPage(group: group, items: records.map(ReviewItemBody.init), next: next?.path), headers: ActRoutes.freshnessHeaders(freshness))
+    }
+
+    /// Asks the policy about every distinct action of the batch: one token check, then one
+    /// decision per office (imports) or region (review decisions). Nothing is proposed unless
+    /// every request is allowed.
+    func authorise(_ request: Request, _ requests: [RegistryRequest]) throws(APIError) -> AccessClaims {
+        var actions: [AccessAction] = []
+        var seen = Set<AccessAction>()
+        for item in requests {
+            guard let action = Self.accessAction(item.operation) else { continue }
+            if seen.insert(action).inserted { actions.append(action) }
+        }
+        guard let first = actions.first else { throw APIError.badRequest("empty_batch", "the batch holds no import", field: "body") }
+        let caller = try access.require(request, first)
+        for action in actions.dropFirst() { try AccessControl.allow(caller, action) }
+        return caller
     }
 
     /// Every request must be an import-campaign operation, stamped within the accepted window,
@@ -92,6 +133,40 @@ struct ImportRoutes: Sendable {
         case .importHistoricalAct(let item): item.content.office
         case .submitForReview(let item): item.register.office
         case .settleReview(let decision): decision.register.office
+        case .registerBirth, .registerDeath, .appendMention: nil
+        }
+    }
+
+    /// What the policy is asked for an operation of the import route.
+    static func accessAction(_ operation: RegistryOperation) -> AccessAction? {
+        switch operation {
+        case .importHistoricalAct(let item): .importRecords(office: item.content.office)
+        case .submitForReview(let item): .importRecords(office: item.register.office)
+        case .settleReview(let decision): .reviewRecords(region: decision.register.office.region)
+        case .registerBirth, .registerDeath, .appendMention: nil
+        }
+    }
+
+    /// The audit record's action: `settle_review` for a batch of review decisions only,
+    /// `import_records` otherwise.
+    static func auditAction(_ requests: [RegistryRequest]) -> String {
+        let settlesOnly = requests.allSatisfy { if case .settleReview = $0.operation { true } else { false } }
+        return settlesOnly ? "settle_review" : "import_records"
+    }
+
+    /// The audit record's subject: how many records and the places of the first and the last
+    /// (a batch is one log entry; its requests are in the entry itself).
+    static func auditSubject(_ requests: [RegistryRequest]) -> String {
+        let places = requests.compactMap { place($0.operation)?.path }
+        guard let first = places.first, let last = places.last else { return "\(requests.count) records" }
+        return places.count == 1 ? first : "\(requests.count) records: \(first) to \(last)"
+    }
+
+    static func place(_ operation: RegistryOperation) -> ActID? {
+        switch operation {
+        case .importHistoricalAct(let item): ActID(register: item.register, number: item.number)
+        case .submitForReview(let item): item.place
+        case .settleReview(let decision): decision.place
         case .registerBirth, .registerDeath, .appendMention: nil
         }
     }

@@ -8,21 +8,37 @@ import NIOSSL
 /// cluster CA: clients verify it with the CA certificate (`curl --cacert ca.pem`). See
 /// docs/API.md for the routes.
 public enum NodeAPI {
-    /// The router with every route and the API's middleware (JSON errors, in-flight limit).
+    /// The router with every route and the API's middleware (JSON errors, in-flight limit,
+    /// authentication), the services' routes and the console.
+    /// - Parameters:
+    ///   - payments: the payment provider of the e-window (the local one for development).
+    ///   - now: the node's clock (stamps, token expiry).
     public static func router(
-        runtime: NodeRuntime, keyring: SigningKeyring, audit: AuditLog?,
+        runtime: NodeRuntime, keyring: SigningKeyring, payments: any PaymentProvider = LocalPaymentProvider(),
         inFlight: InFlightCounter = InFlightCounter(limit: APILimits.requestsInFlightMax),
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        let access = AccessControl(topology: runtime.topology, now: now)
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(InFlightLimitMiddleware(counter: inFlight))
+        router.middlewares.add(AuthenticationMiddleware(access: access))
         let gateway = RegistryGateway(topology: runtime.topology, nodeID: runtime.nodeID) { request in await runtime.submit(request) }
-        ActRoutes(gateway: gateway, audit: audit, now: now).add(to: router)
-        ImportRoutes(gateway: gateway, now: now).add(to: router)
-        CopyRoutes(gateway: gateway, keyring: keyring, audit: audit, now: now).add(to: router)
-        SearchRoutes(search: runtime.search, audit: audit).add(to: router)
-        ClusterRoutes(runtime: runtime, gateway: gateway, inFlight: inFlight).add(to: router)
+        let services = ServicesGateway(registry: gateway)
+        let audit = AuditTrail(services: services, now: now)
+        ActRoutes(gateway: gateway, access: access, audit: audit, now: now).add(to: router)
+        ImportRoutes(gateway: gateway, access: access, audit: audit, now: now).add(to: router)
+        CopyRoutes(gateway: gateway, keyring: keyring, access: access, audit: audit, now: now).add(to: router)
+        SearchRoutes(search: runtime.search, access: access, audit: audit).add(to: router)
+        ClusterRoutes(runtime: runtime, gateway: gateway, inFlight: inFlight, access: access).add(to: router)
+        let eWindow = EWindowDesk(services: services, keyring: keyring, payments: payments, audit: audit, now: now)
+        let declarations = DeclarationDesk(services: services, audit: audit, now: now, logger: runtime.logger)
+        EWindowRoutes(desk: eWindow, access: access).add(to: router)
+        DeclarationRoutes(desk: declarations, access: access).add(to: router)
+        PartnerRoutes(services: services, access: access, audit: audit).add(to: router)
+        AuditAndStatisticsRoutes(services: services, access: access, now: now).add(to: router)
+        ConsoleRoutes(runtime: runtime, access: access, eWindow: eWindow, declarations: declarations, gateway: gateway,
+                      keyring: keyring, audit: audit, now: now).add(to: router)
         return router
     }
 
@@ -46,8 +62,7 @@ public enum NodeAPI {
         guard let address = configuration.httpListen ?? runtime.topology.node(runtime.nodeID).flatMap({ HostPort($0.http) }) else {
             throw NodeConfiguration.Problem(description: "node \(runtime.nodeID) has no http address")
         }
-        let audit = try AuditLog(path: configuration.dataDirectory + "/audit.log", node: runtime.nodeID)
-        let router = router(runtime: runtime, keyring: try keyring(configuration: configuration), audit: audit)
+        let router = router(runtime: runtime, keyring: try keyring(configuration: configuration))
         return Application(
             router: router,
             server: try .tls(.http1(), tlsConfiguration: tlsConfiguration(configuration: configuration)),

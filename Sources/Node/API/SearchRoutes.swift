@@ -2,11 +2,15 @@ import Foundation
 import Hummingbird
 import Registry
 import RegistrySearch
+import Services
 
-/// Search of acts by names, dates, office and kind, on this node's derived index.
+/// Search of acts by names, dates, office and kind, on this node's derived index. A search is
+/// restricted to an office the caller may read (`AccessPolicy`), and recorded in the audit log
+/// of that office's group.
 struct SearchRoutes: Sendable {
     let search: SearchIndexer?
-    let audit: AuditLog?
+    let access: AccessControl
+    let audit: AuditTrail
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/search") { request, _ in try await find(request) }
@@ -14,6 +18,7 @@ struct SearchRoutes: Sendable {
 
     /// `?name=&father=&mother=&from=YYYY-MM-DD&to=YYYY-MM-DD&office=&kind=&limit=`.
     func find(_ request: Request) async throws -> Response {
+        let caller = try access.authenticate(request)
         guard let search else { throw APIError(.serviceUnavailable, "search_unavailable", "this node keeps no search index") }
         let query = request.uri.queryParameters
         func text(_ name: String) throws(APIError) -> String? {
@@ -50,11 +55,13 @@ struct SearchRoutes: Sendable {
         guard searchQuery.name != nil || searchQuery.fatherName != nil || searchQuery.motherName != nil || office != nil else {
             throw APIError.badRequest("search_too_broad", "give at least a name, a parent's name or an office", field: "name")
         }
+        try AccessControl.allow(caller, .search(office: office))
+        guard let office else { throw APIError(denial: .officeRequired) }
         let hits: [ActSearchHit]
         do { hits = try search.index.search(searchQuery) } catch {
             throw APIError(.internalServerError, "search_failed", "\(error)")
         }
-        audit?.record(request, action: "search", subject: request.uri.query ?? "")
+        try await audit.read(caller, request: request, action: "search", subject: request.uri.query ?? "", office: office)
         let body = SearchResponse(
             hits: hits.map { SearchHitBody(actID: $0.actID, actPath: $0.actID.path, civilDigitalID: $0.civilDigitalID, nameLatin: $0.nameLatin,
                                            nameArabic: $0.nameArabic, eventDate: $0.eventDate, exactMatches: $0.exactMatches) },

@@ -28,8 +28,10 @@ final class BenchConnection: Sendable {
         self.address = address
     }
 
-    /// Opens a connection to "host:port", verifying the node's certificate against the CA.
-    static func connect(address: String, sslContext: NIOSSLContext, group: any EventLoopGroup, timeoutMs: Int64) async throws -> BenchConnection {
+    /// Opens a connection to "host:port", verifying the node's certificate against the CA;
+    /// every request on it carries `token` as its bearer token (when given).
+    static func connect(address: String, sslContext: NIOSSLContext, group: any EventLoopGroup, timeoutMs: Int64,
+                        token: String?) async throws -> BenchConnection {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
             throw HTTPSClient.Failure(description: "\(address) is not host:port")
         }
@@ -43,7 +45,7 @@ final class BenchConnection: Sendable {
                     let ssl = try NIOSSLClientHandler(context: sslContext, serverHostname: isIPAddress ? nil : host)
                     try channel.pipeline.syncOperations.addHandler(ssl)
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ExchangeHandler(host: address))
+                    try channel.pipeline.syncOperations.addHandler(ExchangeHandler(host: address, token: token))
                 }
             }
             .connect(host: host, port: port).get()
@@ -97,15 +99,23 @@ final class BenchConnection: Sendable {
         typealias OutboundOut = HTTPClientRequestPart
 
         private let host: String
+        /// `Bearer <token>`, sent with every request that does not carry its own.
+        private let authorization: String?
         private var waiting = CircularBuffer<(promise: EventLoopPromise<Reply>, keepBody: Bool)>()
         private var current = Reply(status: 0, bodyPrefix: [], bodyBytes: 0, importAccepted: nil)
 
-        init(host: String) { self.host = host }
+        init(host: String, token: String?) {
+            self.host = host
+            self.authorization = token.map { "Bearer \($0)" }
+        }
 
         func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
             let exchange = unwrapOutboundIn(data)
             var head = HTTPRequestHead(version: .http1_1, method: exchange.method, uri: exchange.path)
             head.headers.add(name: "Host", value: host)
+            if let authorization, !exchange.headers.contains(where: { $0.0.lowercased() == "authorization" }) {
+                head.headers.add(name: "Authorization", value: authorization)
+            }
             for (name, value) in exchange.headers { head.headers.add(name: name, value: value) }
             head.headers.add(name: "Content-Length", value: "\(exchange.body?.count ?? 0)")
             waiting.append((exchange.promise, exchange.keepBody))

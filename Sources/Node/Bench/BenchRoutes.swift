@@ -10,10 +10,13 @@ final class BenchRoutes: Sendable {
     private let http: HTTPSClient
     private let leaders = NIOLockedValueBox<[UInt64: String]>([:])
     private let lastRefresh = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+    private let lastProblems = NIOLockedValueBox<[String]>([])
     private let regional: [String]
     /// A refresh at most this often: a leader change is announced by many clients at once.
     static let refreshIntervalMs = 250
 
+    /// `http` asks the nodes for their status (`/v1/cluster/status`): its token must allow
+    /// reading the cluster's status (an operator's or an auditor's).
     init(topology: ClusterTopology, routing: BenchSettings.Routing, http: HTTPSClient) {
         self.topology = topology
         self.routing = routing
@@ -36,7 +39,11 @@ final class BenchRoutes: Sendable {
             if let leader = row.leader, let node = topology.node(leader) { map[row.group] = node.http }
         }
         leaders.withLockedValue { $0 = map }
+        lastProblems.withLockedValue { $0 = report.nodes.compactMap { reach in reach.error.map { "node \(reach.node): \($0)" } } }
     }
+
+    /// Why nodes did not answer the last refresh (a refused token, a node down), if any did not.
+    func statusProblems() -> [String] { lastProblems.withLockedValue { $0 } }
 
     /// Groups without a known leader.
     func groupsWithoutLeader() -> [UInt64] {

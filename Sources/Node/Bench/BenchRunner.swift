@@ -16,6 +16,10 @@ public struct BenchRunner: Sendable {
     public let topology: ClusterTopology
     /// The cluster CA certificate, to verify the nodes.
     public let caCertificatePath: String
+    /// The bearer token of the workload's requests (a registrar's for acts and imports).
+    public let token: String?
+    /// The client that learns the groups' leaders (`/v1/cluster/status`, an operator's token).
+    public let status: HTTPSClient
 
     /// A request takes longer than this: counted as an error, the connection is dropped.
     static let requestTimeoutMs: Int64 = 10_000
@@ -23,10 +27,12 @@ public struct BenchRunner: Sendable {
     static let errorSamplesMax = 5
 
     /// Creates a value from its parts.
-    public init(settings: BenchSettings, topology: ClusterTopology, caCertificatePath: String) {
+    public init(settings: BenchSettings, topology: ClusterTopology, caCertificatePath: String, token: String?, status: HTTPSClient) {
         self.settings = settings
         self.topology = topology
         self.caCertificatePath = caCertificatePath
+        self.token = token
+        self.status = status
     }
 
     /// Why a run cannot start.
@@ -39,12 +45,14 @@ public struct BenchRunner: Sendable {
     public func run(say: @escaping @Sendable (String) -> Void = { _ in }) async throws -> BenchResult {
         let problems = settings.problems()
         guard problems.isEmpty else { throw Problem(description: problems.joined(separator: "; ")) }
-        let http = try HTTPSClient(caCertificatePath: caCertificatePath, timeoutMs: 3_000)
-        let routes = BenchRoutes(topology: topology, routing: settings.routing, http: http)
+        let http = try HTTPSClient(caCertificatePath: caCertificatePath, timeoutMs: 3_000, token: token)
+        let routes = BenchRoutes(topology: topology, routing: settings.routing, http: status)
         await routes.refresh()
         let missing = routes.groupsWithoutLeader()
         guard missing.isEmpty || settings.routing == .any else {
-            throw Problem(description: "no leader known for groups \(missing); is the cluster running?")
+            let why = routes.statusProblems().first.map { "the status answer of \($0)" } ?? "is the cluster running?"
+            throw Problem(description: "no leader known for groups \(missing) (\(why)); leader routing needs a token that may read "
+                          + "the cluster's status, or use --routing any")
         }
         let offices = Self.offices(topology: topology, count: settings.officeCount)
         guard !offices.isEmpty else { throw Problem(description: "the topology serves no known office") }
@@ -62,7 +70,7 @@ public struct BenchRunner: Sendable {
         let tallies = await withTaskGroup(of: ClientTally.self) { group in
             for index in 0..<settings.concurrency {
                 group.addTask {
-                    await Self.runClient(index: index, source: source, routes: routes, sslContext: sslContext,
+                    await Self.runClient(index: index, source: source, routes: routes, sslContext: sslContext, token: token,
                                          measureFrom: measureFrom, measureUntil: measureUntil)
                 }
             }
@@ -106,7 +114,7 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    static func runClient(index: Int, source: BenchRequestSource, routes: BenchRoutes, sslContext: NIOSSLContext,
+    static func runClient(index: Int, source: BenchRequestSource, routes: BenchRoutes, sslContext: NIOSSLContext, token: String?,
                           measureFrom: ContinuousClock.Instant, measureUntil: ContinuousClock.Instant) async -> ClientTally {
         var tally = ClientTally()
         var connections: [String: BenchConnection] = [:]
@@ -126,7 +134,7 @@ public struct BenchRunner: Sendable {
                     connection = open
                 } else {
                     connection = try await BenchConnection.connect(address: address, sslContext: sslContext, group: MultiThreadedEventLoopGroup.singleton,
-                                                                   timeoutMs: requestTimeoutMs)
+                                                                   timeoutMs: requestTimeoutMs, token: token)
                     connections[address] = connection
                 }
                 reply = try await connection.send(request.method, request.path, headers: request.headers, body: request.body)

@@ -42,7 +42,8 @@ public struct LatencyHistogram: Sendable, Equatable, Codable {
     public var meanMicros: Double { count == 0 ? 0 : Double(sumMicros) / Double(count) }
 
     /// The smallest recorded value such that `percent` % of the values are at most it, as the
-    /// upper bound of its bucket (never above the maximum). 0 when empty.
+    /// upper bound of its bucket (never above the maximum; the maximum itself for the last
+    /// bucket, which also holds every value beyond the range). 0 when empty.
     public func percentile(_ percent: Double) -> UInt64 {
         precondition(percent >= 0 && percent <= 100, "a percentile is between 0 and 100")
         guard count > 0 else { return 0 }
@@ -50,7 +51,7 @@ public struct LatencyHistogram: Sendable, Equatable, Codable {
         var seen: UInt64 = 0
         for (index, n) in counts.enumerated() where n > 0 {
             seen += n
-            if seen >= rank { return min(Self.upperBound(of: index), maxMicros) }
+            if seen >= rank { return index == counts.count - 1 ? maxMicros : min(Self.upperBound(of: index), maxMicros) }
         }
         return maxMicros
     }

@@ -46,14 +46,18 @@ public struct HTTPSClient: Sendable {
     private let sslContext: NIOSSLContext
     /// Milliseconds before a request is abandoned.
     public let timeoutMs: UInt64
+    /// The access token sent with every request (`Authorization: Bearer`), if any.
+    public let token: String?
 
-    /// A client trusting the CA certificate in `caCertificatePath`.
-    public init(caCertificatePath: String, timeoutMs: UInt64 = defaultTimeoutMs) throws {
+    /// A client trusting the CA certificate in `caCertificatePath`, sending `token` with every
+    /// request.
+    public init(caCertificatePath: String, timeoutMs: UInt64 = defaultTimeoutMs, token: String? = nil) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .file(caCertificatePath)
         tls.certificateVerification = .fullVerification
         sslContext = try NIOSSLContext(configuration: tls)
         self.timeoutMs = timeoutMs
+        self.token = token
     }
 
     /// Sends one request to `address` ("host:port") and reads the whole response.
@@ -83,6 +87,7 @@ public struct HTTPSClient: Sendable {
 
     private func exchange(method: String, host: String, port: Int, path: String, headers: [(String, String)], body: [UInt8]?) async throws -> Response {
         let sslContext = sslContext
+        let token = token
         let isIPAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(timeoutMs)))
@@ -98,6 +103,9 @@ public struct HTTPSClient: Sendable {
             var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
             head.headers.add(name: "Host", value: "\(host):\(port)")
             head.headers.add(name: "Connection", value: "close")
+            if let token, !headers.contains(where: { $0.0.lowercased() == "authorization" }) {
+                head.headers.add(name: "Authorization", value: "Bearer \(token)")
+            }
             for (name, value) in headers { head.headers.add(name: name, value: value) }
             head.headers.add(name: "Content-Length", value: "\(body?.count ?? 0)")
             try await outbound.write(.head(head))

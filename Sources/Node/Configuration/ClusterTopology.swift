@@ -12,6 +12,10 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
     public var nodes: [Node]
     /// The regions and their shards.
     public var regions: [Region]
+    /// The Ed25519 public key (raw 32 bytes, base64) that verifies access tokens. The private
+    /// key stays with the operators (`keys/tokens.signing.key`), who issue tokens with
+    /// `sijil token issue`; without this key every authenticated route is refused.
+    public var tokenPublicKey: String?
 
     /// One node of the cluster.
     public struct Node: Codable, Sendable, Equatable {
@@ -88,10 +92,11 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
     }
 
     /// Creates a value from its parts.
-    public init(name: String, nodes: [Node], regions: [Region]) {
+    public init(name: String, nodes: [Node], regions: [Region], tokenPublicKey: String? = nil) {
         self.name = name
         self.nodes = nodes
         self.regions = regions
+        self.tokenPublicKey = tokenPublicKey
     }
 
     /// The national centre's node id.

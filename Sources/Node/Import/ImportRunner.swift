@@ -34,12 +34,17 @@ public struct ImportRunner: Sendable {
     let settings: Settings
     let topology: ClusterTopology
     let caCertificatePath: String
+    let token: String?
+    let status: HTTPSClient
 
-    /// Creates a runner.
-    public init(settings: Settings, topology: ClusterTopology, caCertificatePath: String) {
+    /// Creates a runner. Batches carry `token` (a registrar's of the region, or an operator's);
+    /// `status` learns the groups' leaders (`/v1/cluster/status`, an operator's token).
+    public init(settings: Settings, topology: ClusterTopology, caCertificatePath: String, token: String?, status: HTTPSClient) {
         self.settings = settings
         self.topology = topology
         self.caCertificatePath = caCertificatePath
+        self.token = token
+        self.status = status
     }
 
     /// One request of a batch and the lines it came from.
@@ -62,12 +67,11 @@ public struct ImportRunner: Sendable {
             items.append(read)
         }
         let total = items.reduce(0) { $0 + $1.count }
-        let http = try HTTPSClient(caCertificatePath: caCertificatePath, timeoutMs: 5_000)
-        let routes = BenchRoutes(topology: topology, routing: .leader, http: http)
+        let routes = BenchRoutes(topology: topology, routing: .leader, http: status)
         await routes.refresh()
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .file(caCertificatePath)
-        let sender = BatchSender(sslContext: try NIOSSLContext(configuration: tls), routes: routes)
+        let sender = BatchSender(sslContext: try NIOSSLContext(configuration: tls), routes: routes, token: token)
         var done = 0
         for priority in [true, false] {
             var pairing = DoubleKeying()
@@ -164,11 +168,13 @@ actor BatchSender {
 
     let sslContext: NIOSSLContext
     let routes: BenchRoutes
+    let token: String?
     private var idle: [String: [BenchConnection]] = [:]
 
-    init(sslContext: NIOSSLContext, routes: BenchRoutes) {
+    init(sslContext: NIOSSLContext, routes: BenchRoutes, token: String?) {
         self.sslContext = sslContext
         self.routes = routes
+        self.token = token
     }
 
     private func checkout(_ address: String) async throws -> BenchConnection {
@@ -176,7 +182,8 @@ actor BatchSender {
             idle[address] = list
             if connection.isActive { return connection }
         }
-        return try await BenchConnection.connect(address: address, sslContext: sslContext, group: MultiThreadedEventLoopGroup.singleton, timeoutMs: 5_000)
+        return try await BenchConnection.connect(address: address, sslContext: sslContext, group: MultiThreadedEventLoopGroup.singleton, timeoutMs: 5_000,
+                                              token: token)
     }
 
     private func checkin(_ connection: BenchConnection) {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Registry
+import Services
 
 /// The directory `sijil cluster init` writes and `sijil dev` runs from:
 ///
@@ -9,6 +10,7 @@ import Registry
 /// certs/ca.pem, certs/ca.key    the cluster CA (keep ca.key offline in production)
 /// certs/node-<id>.pem|.key      each node's certificate and key
 /// keys/<REGION>.signing.toml    each region's copy-signing key (secret)
+/// keys/tokens.signing.key       the operators' access-token key (secret; nodes never read it)
 /// nodes/node-<id>.toml          each node's configuration
 /// data/node-<id>/               each node's RocksDB, search index and audit log
 /// ```
@@ -24,6 +26,8 @@ public struct ClusterLayout: Sendable {
     public var caCertificatePath: String { directory + "/certs/ca.pem" }
     /// The configuration file of a node.
     public func configurationPath(node: UInt64) -> String { directory + "/nodes/node-\(node).toml" }
+    /// The operators' access-token signing key.
+    public var tokenKeyPath: String { directory + "/keys/tokens.signing.key" }
     /// The data directory of a node.
     public func dataDirectory(node: UInt64) -> String { directory + "/data/node-\(node)" }
 
@@ -85,6 +89,8 @@ public struct ClusterLayout: Sendable {
             regionalNodes: regional, center: center, shardCount: plan.shardCount)
         let signingKey = RegionSigningKey(region: plan.regionKey, privateKey: Curve25519.Signing.PrivateKey())
         topology.regions[0].signingPublicKey = signingKey.publicKeyBase64
+        let tokenKey = TokenKey()
+        topology.tokenPublicKey = tokenKey.publicKeyBase64
         let problems = topology.problems()
         guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
 
@@ -92,6 +98,7 @@ public struct ClusterLayout: Sendable {
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let authority = try CertificateFiles.createAuthority(clusterName: plan.clusterName, directory: directory + "/certs", now: now)
         try CertificateFiles.write(try signingKey.encoded(), to: directory + "/keys/\(plan.regionKey).signing.toml", secret: true)
+        try CertificateFiles.write(tokenKey.fileText, to: layout.tokenKeyPath, secret: true)
         for node in topology.nodes {
             let host = HostPort(node.http)!.host
             let hosts = Array(Set([host, "127.0.0.1", "localhost"])).sorted()
@@ -116,6 +123,11 @@ public struct ClusterLayout: Sendable {
         }
         try CertificateFiles.write(try NodeConfiguration.encode(topology), to: layout.topologyPath, secret: false)
         return layout
+    }
+
+    /// Mints a token with the cluster's token key (operators only hold it).
+    public func issueToken(_ claims: AccessClaims) throws -> String {
+        try TokenKey(path: tokenKeyPath).issue(claims)
     }
 
     /// Opens an existing cluster directory.

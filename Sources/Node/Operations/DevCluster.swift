@@ -48,7 +48,8 @@ public struct DevCluster: Sendable {
         let processes = NodeProcesses(executable: executable, layout: layout)
         do {
             for node in layout.topology.nodes { try processes.start(node.id, onExit: onExit) }
-            let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000)
+            let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000,
+                                       token: try DevTokens.token("operator", layout: layout))
             try await Self.waitUntilReady(topology: layout.topology, http: http, timeoutMs: Self.startupTimeoutMs)
             if fresh { try await loadSamples(layout: layout, say: say) }
         } catch {
@@ -76,7 +77,7 @@ public struct DevCluster: Sendable {
     }
 
     func loadSamples(layout: ClusterLayout, say: @Sendable (String) -> Void) async throws {
-        let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath)
+        let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("registrar", layout: layout))
         let client = RegistryClient(http: http, addresses: layout.topology.nodes.filter { !$0.isCenter }.map(\.http))
         for sample in try SampleActs.samples(recordedAt: Timestamp.minute(of: Date())) {
             let response = try await client.write(path: sample.path, body: sample.body)

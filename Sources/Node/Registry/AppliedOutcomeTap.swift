@@ -3,7 +3,7 @@ import NodeCore
 import Raft
 import Registry
 
-/// Collects the outcomes of registry commands as this node applies them, for the search index.
+/// Collects the acts touched by the commands this node applies, for the search index.
 /// Observation only: it sees what the state machine decided and changes nothing.
 public final class AppliedOutcomeTap: Sendable {
     /// Outcomes kept between two drains. The loop drains after every turn, and a turn applies at
@@ -12,7 +12,7 @@ public final class AppliedOutcomeTap: Sendable {
     static let pendingOutcomesMax = 100_000
 
     private struct State {
-        var pending: [(group: GroupID, outcome: [UInt8])] = []
+        var pending: [(group: GroupID, acts: [ActID])] = []
         var overflowed = false
     }
     private let state = NIOLockedValueBox(State())
@@ -20,18 +20,19 @@ public final class AppliedOutcomeTap: Sendable {
     /// Creates a value from its parts.
     public init() {}
 
-    func record(group: GroupID, outcome: [UInt8]) {
+    func record(group: GroupID, acts: [ActID]) {
+        guard !acts.isEmpty else { return }
         state.withLockedValue { state in
             if state.pending.count >= Self.pendingOutcomesMax {
                 state.overflowed = true
             } else {
-                state.pending.append((group, outcome))
+                state.pending.append((group, acts))
             }
         }
     }
 
     /// Takes what was recorded; `overflowed` says some outcomes were dropped.
-    func drain() -> (outcomes: [(group: GroupID, outcome: [UInt8])], overflowed: Bool) {
+    func drain() -> (outcomes: [(group: GroupID, acts: [ActID])], overflowed: Bool) {
         state.withLockedValue { state in
             let taken = (state.pending, state.overflowed)
             state = State()
@@ -40,10 +41,10 @@ public final class AppliedOutcomeTap: Sendable {
     }
 }
 
-/// The registry state machine with a tap on its applied outcomes. Every decision is the inner
-/// machine's; this wrapper only copies the outcome bytes it returns.
+/// The shard's state machine with a tap on the acts its commands touch. Every decision is the
+/// inner machine's; this wrapper only reads the outcome bytes it returns.
 struct TappedRegistryMachine: StateMachine {
-    let inner: RegistryMachine
+    let inner: ShardMachine
     let group: GroupID
     let tap: AppliedOutcomeTap
 
@@ -53,7 +54,7 @@ struct TappedRegistryMachine: StateMachine {
 
     func apply(_ command: [UInt8], context: CommandContext, state: inout Transaction) throws -> [UInt8] {
         let outcome = try inner.apply(command, context: context, state: &state)
-        tap.record(group: group, outcome: outcome)
+        tap.record(group: group, acts: ShardMachine.touchedActs(command: command, outcome: outcome))
         return outcome
     }
 

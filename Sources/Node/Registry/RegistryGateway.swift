@@ -1,6 +1,7 @@
 import NodeCore
 import Raft
 import Registry
+import Services
 
 /// How fresh a read must be.
 public enum ReadConsistency: String, Sendable, Codable {
@@ -48,7 +49,7 @@ public struct RegistryGateway: Sendable {
     public let topology: ClusterTopology
     /// This node's id.
     public let nodeID: UInt64
-    private let submit: Submit
+    let submit: Submit
 
     /// Submits a node-core request as is (for the batch routes).
     func submitRequest(_ request: ClientRequest) async -> ClientResult { await submit(request) }
@@ -69,9 +70,13 @@ public struct RegistryGateway: Sendable {
     }
 
     /// Proposes one registry request to the group of `office` and waits until it is applied.
-    public func write(_ request: RegistryRequest, office: OfficeCode, field: String) async throws(APIError) -> WriteReceipt {
+    /// With an audit record, the request travels inside a service command that appends the
+    /// record in the same log entry (`ServiceOperation.registryWrite`).
+    public func write(_ request: RegistryRequest, office: OfficeCode, field: String, audit: AuditRecord? = nil) async throws(APIError) -> WriteReceipt {
         let group = try group(for: office, field: field)
-        let result = await submit(.write(group: group, command: RegistryCommand.single(request).encode()))
+        let command = RegistryCommand.single(request)
+        let bytes = audit.map { ServiceCommand(at: request.recordedAt, audit: $0, operation: .registryWrite(command)).encode() } ?? command.encode()
+        let result = await submit(.write(group: group, command: bytes))
         let outcomeBytes: [UInt8]
         let index: UInt64
         switch result {
@@ -87,7 +92,19 @@ public struct RegistryGateway: Sendable {
             throw APIError(.internalServerError, "unexpected_answer", "the node answered a write with \(result)")
         }
         let outcome: CommandOutcome
-        do { outcome = try CommandOutcome.decode(outcomeBytes) } catch {
+        do {
+            if audit != nil {
+                switch try ServiceOutcome.decode(outcomeBytes) {
+                case .registry(let inner): outcome = inner
+                case .rejected(let violations): throw APIError(serviceViolations: violations)
+                case let other: throw APIError(.internalServerError, "unexpected_outcome", "a register write was answered with \(other)")
+                }
+            } else {
+                outcome = try CommandOutcome.decode(outcomeBytes)
+            }
+        } catch let error as APIError {
+            throw error
+        } catch {
             throw APIError(.internalServerError, "malformed_outcome", "the state machine's outcome does not decode: \(error)")
         }
         switch outcome {

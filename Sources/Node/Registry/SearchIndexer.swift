@@ -133,7 +133,7 @@ public final class SearchIndexer: Sendable {
 
     /// Wraps a group's registry machine so that its outcomes reach the index.
     func machine(for group: GroupID) -> any StateMachine {
-        TappedRegistryMachine(inner: RegistryMachine(), group: group, tap: tap)
+        TappedRegistryMachine(inner: ShardMachine(), group: group, tap: tap)
     }
 
     private func enqueue(_ work: Work) {
@@ -162,14 +162,8 @@ public final class SearchIndexer: Sendable {
         }
         guard !outcomes.isEmpty else { return }
         var records: [ActRecord] = []
-        for (group, bytes) in outcomes {
-            guard let outcome = try? CommandOutcome.decode(bytes), let reader = core.stateReader(for: group) else { continue }
-            let touched: [ActID]
-            switch outcome {
-            case .accepted(let entry): touched = [entry.actID]
-            case .batch(let outcomes): touched = outcomes.compactMap { if case .accepted(let e) = $0 { e.actID } else { nil } }
-            case .duplicate, .rejected, .review: touched = []
-            }
+        for (group, touched) in outcomes {
+            guard let reader = core.stateReader(for: group) else { continue }
             for id in touched {
                 do {
                     if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }

@@ -16,10 +16,11 @@ public enum StateKeys {
     static let requestTag: UInt8 = 0x40
     /// `0x50 civilDigitalID(19 ASCII digits)`: the act that assigned the identifier.
     static let civilIDTag: UInt8 = 0x50
-    /// `0x60 office year kind number(8)`: a review record (open or settled).
-    static let reviewTag: UInt8 = 0x60
-    /// `0x61 office year kind number(8)`: present while the review record is open (the queue).
-    static let openReviewTag: UInt8 = 0x61
+    /// `0x52 office year kind number(8)`: a review record (open or settled). The register's
+    /// tags stay below 0x60: 0x60–0x6F belong to the services on the same shard state.
+    static let reviewTag: UInt8 = 0x52
+    /// `0x53 office year kind number(8)`: present while the review record is open (the queue).
+    static let openReviewTag: UInt8 = 0x53
 
     /// The first key after every state key; scanning [[], end) covers the whole state.
     public static let end: [UInt8] = [0xFF]

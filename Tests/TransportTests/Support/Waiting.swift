@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 
 /// How long a test waits for a state on real sockets before failing. Generous because the test
 /// machine may be loaded; a passing test never waits this long, it only bounds a failing one.
-let stateWaitSeconds: Double = 30
+let stateWaitSeconds: Double = 120
 
 /// A wait for a state that did not happen within its bound.
 struct TimedOut: Error, CustomStringConvertible {
