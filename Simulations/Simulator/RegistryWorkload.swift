@@ -114,6 +114,8 @@ struct RegistryWorkload {
         case .registerDeath(let d): office = d.office
         case .importHistoricalAct(let item): office = item.content.office
         case .appendMention(let target, _): office = target.register.office
+        case .submitForReview(let item): office = item.register.office
+        case .settleReview(let decision): office = decision.register.office
         }
         return RegistryRequest(requestID: requestID(client: client), recordedAt: now, officer: RegistryContent.officer(of: office), operation: operation)
     }
@@ -261,9 +263,13 @@ struct RegistryWorkload {
             add(KnownAct(id: entry.actID, imported: false, person: b.child, birthDate: b.birthDate.gregorian,
                          hasFather: b.father != nil, civilID: entry.civilDigitalID), group: group)
         case .importHistoricalAct(let item):
-            guard case .birth(let b) = item.content else { return }
-            add(KnownAct(id: entry.actID, imported: true, person: b.child, birthDate: b.birthDate.gregorian,
-                         hasFather: b.father != nil, civilID: entry.civilDigitalID), group: group)
+            learn(imported: item, entry: entry, group: group)
+        case .settleReview(let decision):
+            // A reviewed record imported is an imported act; a discarded one is never accepted.
+            if case .importAct(let item) = decision.resolution { learn(imported: item, entry: entry, group: group) }
+        case .submitForReview:
+            // Queued, not an act: a queued record is never acknowledged with an entry.
+            return
         case .registerDeath(let d):
             add(KnownAct(id: entry.actID, imported: false, person: d.deceased, birthDate: d.birthDate, hasFather: d.fatherName != nil), group: group)
             if let birthAct = d.birthAct, acts[birthAct] != nil, entry.mentionSequence == nil {
@@ -273,6 +279,12 @@ struct RegistryWorkload {
             guard let sequence = entry.mentionSequence else { return }
             learn(mention: body, sequence: sequence, on: target)
         }
+    }
+
+    private mutating func learn(imported item: HistoricalActImport, entry: AcceptedEntry, group: GroupID) {
+        guard case .birth(let b) = item.content else { return }
+        add(KnownAct(id: entry.actID, imported: true, person: b.child, birthDate: b.birthDate.gregorian,
+                     hasFather: b.father != nil, civilID: entry.civilDigitalID), group: group)
     }
 
     /// Learns an act and its mentions from a read.

@@ -78,7 +78,8 @@ extension Simulation {
         case .registerBirth(let birth): .birth(birth)
         case .registerDeath(let death): .death(death)
         case .importHistoricalAct(let item): item.content
-        case .appendMention: nil
+        case .settleReview(let decision): if case .importAct(let item) = decision.resolution { item.content } else { nil }
+        case .appendMention, .submitForReview: nil
         }
     }
 

@@ -45,6 +45,8 @@ extension Simulation {
             case .registerDeath: what = "death"
             case .importHistoricalAct(let item): what = "import \(item.register)/\(item.number)"
             case .appendMention(let target, let body): what = "\(body.kind.name) on \(target)"
+            case .submitForReview(let item): what = "review item \(item.place)"
+            case .settleReview(let decision): what = "review decision \(decision.place)"
             }
             return "write \(request.requestID) \(what)\(invalid ? " (invalid)" : "")"
         case .read(let query):
@@ -148,8 +150,8 @@ extension Simulation {
                 fail("probe of group \(op.group) rejected: \(violations)")
             }
             finish(operation, op.unknownAttempts == 0 ? .rejected(violations, refusedBeforeLog: refused) : .unknown)
-        case .batch:
-            fail("operation \(operation): a batch outcome for a single request")
+        case .batch, .review:
+            fail("operation \(operation): a batch or review outcome for a single registration")
             registryAttemptEnded(operation, outcomeUnknown: true)
         }
     }

@@ -26,12 +26,13 @@ public struct RegistryMachine: StateMachine {
 
     /// Refuses a command that cannot change the state, before it is proposed.
     ///
-    /// The command is applied to a scratch transaction over the leader's applied state and the
-    /// writes are thrown away: this is the code `RegistryStateMachine.validateEach` runs, so the
-    /// precheck and the later apply cannot disagree on the same state. The returned outcome is
-    /// exactly what apply would return here, when it writes nothing: `.rejected` (every rule
-    /// broken), `.duplicate` (the request id was applied: the original entry), or `.batch` of
-    /// only those. Returns nil (propose) when any request would be accepted.
+    /// `RegistryStateMachine.precheck` runs the first half of apply (the request id's record,
+    /// then validation) on the leader's applied state, so the precheck and the later apply
+    /// cannot disagree on the same state. The returned outcome is exactly what apply would
+    /// return here, when it writes nothing: `.rejected` (every rule broken), `.duplicate` (the
+    /// request id was applied: the original entry), or `.batch` of only those. Returns nil
+    /// (propose) when any request would be accepted; a batch is checked only up to the first
+    /// such request.
     public func precheck(_ command: [UInt8], state: any KeyValueReader) throws -> [UInt8]? {
         let decoded: RegistryCommand
         do {
@@ -39,9 +40,7 @@ public struct RegistryMachine: StateMachine {
         } catch {
             return Self.malformedCommandOutcome(error).encode()
         }
-        var scratch = Transaction(base: state)
-        let outcome = try registry.apply(decoded, context: ApplyContext(logIndex: 0, logTerm: 0), into: &scratch)
-        return Self.writesNothing(outcome) ? outcome.encode() : nil
+        return try registry.precheck(decoded, against: state)?.encode()
     }
 
     /// Applies a committed command; the context becomes the provenance of what it writes (the
@@ -74,14 +73,5 @@ public struct RegistryMachine: StateMachine {
     /// the bytes (through the codec error), so every replica answers the same.
     public static func malformedCommandOutcome(_ error: CodecError) -> CommandOutcome {
         .rejected([RuleViolation(.malformedCommand, .command, "the command is not a registry command (\(error.code): \(error))")])
-    }
-
-    /// Whether applying would leave the state untouched.
-    static func writesNothing(_ outcome: CommandOutcome) -> Bool {
-        switch outcome {
-        case .accepted: false
-        case .rejected, .duplicate: true
-        case .batch(let outcomes): outcomes.allSatisfy(writesNothing)
-        }
     }
 }

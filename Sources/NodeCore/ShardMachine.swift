@@ -26,6 +26,14 @@ public struct ShardMachine: StateMachine {
         guard ServiceCommand.isServiceCommand(command) else { return try registryMachine.precheck(command, state: state) }
         let decoded: ServiceCommand
         do { decoded = try ServiceCommand.decode(command) } catch { return Self.malformed(error).encode() }
+        if case .registryWrite(let registryCommand) = decoded.operation {
+            // The register's own precheck (the first half of its apply, stopping at the first
+            // request that would be accepted) answers exactly what applying to a scratch state
+            // would: `.registry(outcome)` when the register writes nothing, in which case the
+            // audit record is not appended either. Applying a whole import batch twice per
+            // entry is what it saves.
+            return try registryMachine.registry.precheck(registryCommand, against: state).map { ServiceOutcome.registry($0).encode() }
+        }
         var scratch = Transaction(base: state)
         let outcome = try services.apply(decoded, context: ApplyContext(logIndex: 0, logTerm: 0), into: &scratch)
         return outcome.writesNothing ? outcome.encode() : nil
@@ -75,7 +83,7 @@ public struct ShardMachine: StateMachine {
         switch outcome {
         case .accepted(let entry): [entry.actID]
         case .batch(let outcomes): outcomes.flatMap(accepted)
-        case .duplicate, .rejected: []
+        case .duplicate, .rejected, .review: []
         }
     }
 

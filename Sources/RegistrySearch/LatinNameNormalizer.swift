@@ -41,8 +41,60 @@ public enum LatinNameNormalizer {
     /// (ou before a vowel→w, ou→u, ch/sh→c, kh→x, gh/rh→g, dj→j, ph→f, q/ck→k, c before e/i→s), a final h after a
     /// vowel dropped, doubled letters collapsed, and vowels (and y inside a word) removed.
     public static func skeleton(_ token: String) -> String {
-        var s = Array(token)
-        func replace(_ pattern: String, _ replacement: String) {
+        // Tokens are lowercase ASCII (see `tokens`), so the rewriting works on bytes; anything
+        // else goes through the same steps on characters.
+        guard token.utf8.allSatisfy({ $0 < 0x80 }) else { return skeleton(characters: Array(token)) }
+        let bytes = skeleton(ascii: Array(token.utf8))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Rewrites of French and English transcriptions, applied in this order, each left to right
+    /// without overlaps.
+    static let rewrites: [(pattern: String, replacement: String)] = [
+        // ou before a vowel is the consonant w (Ouafae = Wafae); elsewhere it is the vowel u.
+        ("oua", "wa"), ("oue", "we"), ("oui", "wi"), ("ou", "u"),
+        ("sch", "c"), ("ch", "c"), ("sh", "c"), ("kh", "x"), ("gh", "g"), ("rh", "g"), ("dj", "j"), ("ph", "f"),
+        ("ck", "k"), ("q", "k"),
+    ]
+    private static let asciiRewrites: [(pattern: [UInt8], replacement: [UInt8])] = rewrites.map { (Array($0.pattern.utf8), Array($0.replacement.utf8)) }
+
+    static func skeleton(ascii token: [UInt8]) -> [UInt8] {
+        var s = token
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        for (p, r) in asciiRewrites {
+            out.removeAll(keepingCapacity: true)
+            var i = 0
+            while i < s.count {
+                if i + p.count <= s.count, s[i] == p[0], p.count == 1 || s[(i + 1)..<(i + p.count)].elementsEqual(p[1...]) {
+                    out += r
+                    i += p.count
+                } else {
+                    out.append(s[i])
+                    i += 1
+                }
+            }
+            swap(&s, &out)
+        }
+        let (c, e, i, y, h) = (UInt8(ascii: "c"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "y"), UInt8(ascii: "h"))
+        // c before e, i, y sounds s (Youcef = Youssef); elsewhere c is now the ch sound.
+        for k in s.indices where s[k] == c && k + 1 < s.count && (s[k + 1] == e || s[k + 1] == i || s[k + 1] == y) { s[k] = UInt8(ascii: "s") }
+        func isVowel(_ b: UInt8) -> Bool { b == UInt8(ascii: "a") || b == e || b == i || b == UInt8(ascii: "o") || b == UInt8(ascii: "u") }
+        if s.count > 2, s.last == h, isVowel(s[s.count - 2]) { s.removeLast() }
+        var key: [UInt8] = []
+        for (k, b) in s.enumerated() {
+            if isVowel(b) { continue }
+            if b == y && k > 0 { continue }
+            if key.last == b { continue }
+            key.append(b)
+        }
+        // A name of vowels only keeps its first letter, so it still has a key.
+        return key.isEmpty ? Array(s.prefix(1)) : key
+    }
+
+    static func skeleton(characters token: [Character]) -> String {
+        var s = token
+        for (pattern, replacement) in rewrites {
             let p = Array(pattern), r = Array(replacement)
             var out: [Character] = []
             var i = 0
@@ -57,22 +109,6 @@ public enum LatinNameNormalizer {
             }
             s = out
         }
-        // ou before a vowel is the consonant w (Ouafae = Wafae); elsewhere it is the vowel u.
-        replace("oua", "wa")
-        replace("oue", "we")
-        replace("oui", "wi")
-        replace("ou", "u")
-        replace("sch", "c")
-        replace("ch", "c")
-        replace("sh", "c")
-        replace("kh", "x")
-        replace("gh", "g")
-        replace("rh", "g")
-        replace("dj", "j")
-        replace("ph", "f")
-        replace("ck", "k")
-        replace("q", "k")
-        // c before e, i, y sounds s (Youcef = Youssef); elsewhere c is now the ch sound.
         for i in s.indices where s[i] == "c" && i + 1 < s.count && "eiy".contains(s[i + 1]) { s[i] = "s" }
         let vowels: Set<Character> = ["a", "e", "i", "o", "u"]
         if s.count > 2, s.last == "h", vowels.contains(s[s.count - 2]) { s.removeLast() }
@@ -83,7 +119,6 @@ public enum LatinNameNormalizer {
             if key.last == c { continue }
             key.append(c)
         }
-        // A name of vowels only keeps its first letter, so it still has a key.
         return key.isEmpty ? String(s.prefix(1)) : String(key)
     }
 

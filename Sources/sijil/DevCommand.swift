@@ -12,13 +12,16 @@ struct DevCommand: AsyncParsableCommand {
     var dir = "dev-data"
     @Option(name: .customLong("base-port"), help: "First port: node k serves HTTP on P+k and its peers on P+100+k.")
     var basePort = 7400
+    @Option(name: .long, help: "Shard groups of the region (for a new directory).")
+    var shards = 2
 
     func run() async throws {
         let directory = URL(fileURLWithPath: dir).standardizedFileURL.path
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let stopping = StopSignal()
         stopping.install()
-        let dev = DevCluster(directory: directory, basePort: basePort, executable: executable)
+        var dev = DevCluster(directory: directory, basePort: basePort, executable: executable)
+        dev.shardCount = shards
         let (processes, layout, _) = try await dev.start(
             say: { emit($0) },
             onExit: { node, status in

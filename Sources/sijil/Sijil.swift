@@ -6,5 +6,5 @@ struct Sijil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sijil",
         abstract: "Sijil, the national civil-status register: nodes, cluster operations and acts.",
-        subcommands: [StartCommand.self, DevCommand.self, ClusterCommand.self, ActCommand.self, CertCommand.self, TokenCommand.self])
+        subcommands: [StartCommand.self, DevCommand.self, ClusterCommand.self, ActCommand.self, CertCommand.self, TokenCommand.self, BenchCommand.self, ImportCommand.self])
 }

@@ -28,7 +28,7 @@ import Testing
             if case .batch(let outcomes) = outcome { perRequest = outcomes } else { perRequest = [outcome] }
             #expect(perRequest.count == command.requests.count, "seed \(seed)")
             for ((request, result), prediction) in zip(zip(command.requests, perRequest), predicted) {
-                let digest = ChainDigest.sha256(request.canonicalBytes)
+                let digest = request.idempotencyDigest
                 switch result {
                 case .accepted(let entry):
                     #expect(prediction.violations.isEmpty, "seed \(seed): validate predicted \(prediction.violations)")
@@ -43,8 +43,8 @@ import Testing
                     if violations.contains(where: { $0.rule == .requestIDReused }) {
                         #expect(firstOutcome[request.requestID] != nil && firstOutcome[request.requestID]!.digest != digest, "seed \(seed)")
                     }
-                case .batch:
-                    Issue.record("seed \(seed): nested batch outcome")
+                case .batch, .review:
+                    Issue.record("seed \(seed): nested batch or review outcome for \(request.operation)")
                 }
             }
             run.commands.append(command)
@@ -71,7 +71,7 @@ import Testing
                 case .accepted: mentions += 1
                 case .duplicate: duplicates += 1
                 case .rejected(let v): rejections += 1; if v.contains(where: { $0.rule == .requestIDReused }) { reusedIDs += 1 }
-                case .batch: break
+                case .batch, .review: break
                 }
             }
         }

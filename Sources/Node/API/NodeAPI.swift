@@ -27,6 +27,7 @@ public enum NodeAPI {
         let services = ServicesGateway(registry: gateway)
         let audit = AuditTrail(services: services, now: now)
         ActRoutes(gateway: gateway, access: access, audit: audit, now: now).add(to: router)
+        ImportRoutes(gateway: gateway, access: access, audit: audit, now: now).add(to: router)
         CopyRoutes(gateway: gateway, keyring: keyring, access: access, audit: audit, now: now).add(to: router)
         SearchRoutes(search: runtime.search, access: access, audit: audit).add(to: router)
         ClusterRoutes(runtime: runtime, gateway: gateway, inFlight: inFlight, access: access).add(to: router)

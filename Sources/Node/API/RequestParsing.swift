@@ -90,15 +90,15 @@ enum RequestParsing {
 
     /// The time stamped on a write: the client's when given and within the accepted window,
     /// else the node's clock, to the minute, in UTC.
-    static func recordedAt(_ given: Timestamp?, now: Date) throws(APIError) -> Timestamp {
+    static func recordedAt(_ given: Timestamp?, now: Date, field: String = "recordedAt") throws(APIError) -> Timestamp {
         let current = Timestamp.minute(of: now)
         guard let given else { return current }
-        guard given.isValid else { throw APIError.badRequest("invalid_recorded_at", "recordedAt is not a valid time", field: "recordedAt") }
+        guard given.isValid else { throw APIError.badRequest("invalid_recorded_at", "recordedAt is not a valid time", field: field) }
         let delta = given.minutesSinceEpoch - current.minutesSinceEpoch
         guard delta >= -APILimits.recordedAtPastMinutesMax, delta <= APILimits.recordedAtFutureMinutesMax else {
             throw APIError(.unprocessableContent, "recorded_at_out_of_window",
                            "recordedAt must be within \(APILimits.recordedAtPastMinutesMax) minutes before and \(APILimits.recordedAtFutureMinutesMax) after the node's clock (\(current.isoString))",
-                           field: "recordedAt")
+                           field: field)
         }
         return given
     }

@@ -84,6 +84,9 @@ public struct RegistryGateway: Sendable {
     let submit: Submit
     private let currentTopology: @Sendable () -> ClusterTopology
 
+    /// Submits a node-core request as is (for the batch routes).
+    func submitRequest(_ request: ClientRequest) async -> ClientResult { await submit(request) }
+
     /// Creates a value from its parts, over a fixed topology.
     public init(topology: ClusterTopology, nodeID: UInt64, submit: @escaping Submit) {
         self.init(nodeID: nodeID, topology: { topology }, submit: submit)
@@ -152,7 +155,7 @@ public struct RegistryGateway: Sendable {
         case .accepted(let entry): return WriteReceipt(entry: entry, duplicate: false, group: group, logIndex: index)
         case .duplicate(let entry): return WriteReceipt(entry: entry, duplicate: true, group: group, logIndex: index)
         case .rejected(let violations): throw APIError.rejected(violations)
-        case .batch: throw APIError(.internalServerError, "unexpected_outcome", "a single request was answered with a batch outcome")
+        case .batch, .review: throw APIError(.internalServerError, "unexpected_outcome", "a registration was answered with \(outcome)")
         }
     }
 

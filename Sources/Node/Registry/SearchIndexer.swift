@@ -19,12 +19,14 @@ public final class SearchIndexer: Sendable {
     let tap = AppliedOutcomeTap()
     private let cleanMarkerPath: String
     private let logger: Logger
-    private let queue: AsyncStream<Work>.Continuation
+    private let wake: AsyncStream<Void>.Continuation
+    private let pending = NIOLockedValueBox<[Work]>([])
     private let consumer: Task<Void, Never>
     private let counters = NIOLockedValueBox(Counters())
 
-    /// Record batches waiting to be written to SQLite. One batch per turn; beyond this the
-    /// index is rebuilt rather than letting the queue hold memory without bound.
+    /// Record batches waiting to be written to SQLite (one per turn, written together by the
+    /// next transaction); beyond this the index is rebuilt rather than letting the queue hold
+    /// memory without bound.
     static let queuedBatchesMax = 10_000
 
     enum Work: Sendable {
@@ -67,26 +69,65 @@ public final class SearchIndexer: Sendable {
         try? FileManager.default.removeItem(atPath: cleanMarkerPath)
         let index = try RegistrySearchIndex(path: path)
         self.index = index
-        let (stream, continuation) = AsyncStream<Work>.makeStream(bufferingPolicy: .unbounded)
-        queue = continuation
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        self.wake = wake
         let counters = counters
+        let pending = pending
         counters.withLockedValue { $0.needsRebuild = !clean }
         consumer = Task.detached {
-            for await work in stream {
-                do {
-                    switch work {
-                    case .upsert(let records):
-                        for record in records { try index.index(record) }
-                        counters.withLockedValue { $0.indexed += UInt64(records.count); $0.queued -= 1 }
-                    case .replaceAll(let records):
-                        try index.rebuild(from: records)
-                        counters.withLockedValue { $0.indexed += UInt64(records.count); $0.queued -= 1; $0.rebuilds += 1 }
-                    }
-                } catch {
-                    logger.error("search index write failed: \(error)")
-                    counters.withLockedValue { $0.lastError = "\(error)"; $0.needsRebuild = true; $0.queued -= 1 }
+            for await _ in wakeups {
+                // Let a few turns' records gather: one SQLite transaction for all of them costs
+                // little more than one for a single act (the commit dominates).
+                try? await Task.sleep(for: .milliseconds(Self.coalesceMs))
+                let works = pending.withLockedValue { works -> [Work] in
+                    defer { works = [] }
+                    return works
                 }
+                Self.write(Self.coalesce(works), index: index, counters: counters, logger: logger)
             }
+            let rest = pending.withLockedValue { works -> [Work] in
+                defer { works = [] }
+                return works
+            }
+            Self.write(Self.coalesce(rest), index: index, counters: counters, logger: logger)
+        }
+    }
+
+    /// Milliseconds a batch of records waits for more before it is written. The index is
+    /// asynchronous anyway; this bounds how stale a search can be on an idle node.
+    static let coalesceMs = 50
+
+    /// What to write for a list of queued works: the last full replacement, if any, and every
+    /// upsert after it, merged (the last record of an act wins).
+    static func coalesce(_ works: [Work]) -> (replacement: [ActRecord]?, upserts: [ActRecord], count: Int) {
+        var replacement: [ActRecord]?
+        var upserts: [ActRecord] = []
+        for work in works {
+            switch work {
+            case .upsert(let records): upserts += records
+            case .replaceAll(let records):
+                replacement = records
+                upserts = []
+            }
+        }
+        var seen = Set<ActID>()
+        let latest = upserts.reversed().filter { seen.insert($0.act.id).inserted }.reversed()
+        return (replacement, Array(latest), works.count)
+    }
+
+    private static func write(_ plan: (replacement: [ActRecord]?, upserts: [ActRecord], count: Int), index: RegistrySearchIndex,
+                              counters: NIOLockedValueBox<Counters>, logger: Logger) {
+        guard plan.count > 0 else { return }
+        do {
+            if let replacement = plan.replacement {
+                try index.rebuild(from: replacement)
+                counters.withLockedValue { $0.rebuilds += 1; $0.indexed += UInt64(replacement.count) }
+            }
+            try index.index(plan.upserts)
+            counters.withLockedValue { $0.indexed += UInt64(plan.upserts.count); $0.queued -= plan.count }
+        } catch {
+            logger.error("search index write failed: \(error)")
+            counters.withLockedValue { $0.lastError = "\(error)"; $0.needsRebuild = true; $0.queued -= plan.count }
         }
     }
 
@@ -104,7 +145,10 @@ public final class SearchIndexer: Sendable {
             counters.queued += 1
             return true
         }
-        if accepted { queue.yield(work) }
+        if accepted {
+            pending.withLockedValue { $0.append(work) }
+            wake.yield()
+        }
     }
 
     /// On the loop thread, after a turn: reads the acts the turn's outcomes touched from the
@@ -148,7 +192,8 @@ public final class SearchIndexer: Sendable {
         }
         _ = tap.drain()
         counters.withLockedValue { $0.needsRebuild = false; $0.queued += 1 }
-        queue.yield(.replaceAll(records))
+        pending.withLockedValue { $0.append(.replaceAll(records)) }
+        wake.yield()
     }
 
     /// Asks for a rebuild at the end of the next turn.
@@ -165,7 +210,7 @@ public final class SearchIndexer: Sendable {
 
     /// Writes what is queued, then leaves the marker that tells the next start the index is complete.
     public func close() async {
-        queue.finish()
+        wake.finish()
         await consumer.value
         let failed = counters.withLockedValue { $0.needsRebuild }
         if !failed { _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: Data()) }

@@ -58,6 +58,9 @@ public enum CommandOutcome: Hashable, Sendable, Codable {
     case duplicate(AcceptedEntry)
     /// The outcomes of a batch, one per request, in order.
     case batch([CommandOutcome])
+    /// A review operation that imported no act: a record queued, found already queued by the
+    /// same request, or discarded (`ReviewReceipt.isNew` says whether anything was written).
+    case review(ReviewReceipt)
 
     /// The version byte that starts an encoded outcome.
     public static let formatVersion: UInt8 = 1
@@ -88,6 +91,9 @@ public enum CommandOutcome: Hashable, Sendable, Codable {
         case .batch(let outcomes):
             writer.write(UInt8(4))
             writer.writeArray(outcomes) { $1.encodeBody(to: &$0) }
+        case .review(let receipt):
+            writer.write(UInt8(5))
+            receipt.encode(to: &writer)
         }
     }
 
@@ -112,6 +118,8 @@ public enum CommandOutcome: Hashable, Sendable, Codable {
             })
         case 3:
             return .duplicate(try AcceptedEntry(from: &reader))
+        case 5:
+            return .review(try ReviewReceipt(from: &reader))
         case 4 where allowBatch:
             // Batches do not nest, so recursion depth is at most one.
             return .batch(try reader.readArray(maxCount: RegistryLimits.batchCommandsMax) {
@@ -126,7 +134,7 @@ public enum CommandOutcome: Hashable, Sendable, Codable {
     public var acceptedEntry: AcceptedEntry? {
         switch self {
         case .accepted(let entry), .duplicate(let entry): entry
-        case .rejected, .batch: nil
+        case .rejected, .batch, .review: nil
         }
     }
 }

@@ -56,10 +56,24 @@ public enum RegistryOperation: Hashable, Sendable, Codable {
     case appendMention(target: ActID, body: MentionBody)
     /// Import a historical act with its paper number.
     case importHistoricalAct(HistoricalActImport)
+    /// Queue a paper record whose two keyings disagree for a reviewer.
+    case submitForReview(ReviewItem)
+    /// Settle a queued record: import the act as the reviewer established it, or discard it.
+    case settleReview(ReviewDecision)
+
+    /// Whether the operation belongs to the digitisation campaign (imports and reviews), whose
+    /// requests are made idempotent by their content, not by the time they were sent.
+    public var isCampaignOperation: Bool {
+        switch self {
+        case .importHistoricalAct, .submitForReview, .settleReview: true
+        case .registerBirth, .registerDeath, .appendMention: false
+        }
+    }
 }
 
 extension RegistryOperation: CanonicalCodable {
-    /// Writes a tag (1 birth, 2 death, 3 mention, 4 import) then the body.
+    /// Writes a tag (1 birth, 2 death, 3 mention, 4 import, 5 review item, 6 review decision)
+    /// then the body.
     public func encode(to writer: inout ByteWriter) {
         switch self {
         case .registerBirth(let birth):
@@ -75,6 +89,12 @@ extension RegistryOperation: CanonicalCodable {
         case .importHistoricalAct(let item):
             writer.write(UInt8(4))
             item.encode(to: &writer)
+        case .submitForReview(let item):
+            writer.write(UInt8(5))
+            item.encode(to: &writer)
+        case .settleReview(let decision):
+            writer.write(UInt8(6))
+            decision.encode(to: &writer)
         }
     }
 
@@ -86,6 +106,8 @@ extension RegistryOperation: CanonicalCodable {
         case 2: self = .registerDeath(try DeathDeclaration(from: &reader))
         case 3: self = .appendMention(target: try ActID(from: &reader), body: try MentionBody(from: &reader))
         case 4: self = .importHistoricalAct(try HistoricalActImport(from: &reader))
+        case 5: self = .submitForReview(try ReviewItem(from: &reader))
+        case 6: self = .settleReview(try ReviewDecision(from: &reader))
         default: throw .invalidTag(offset: at)
         }
     }
@@ -128,5 +150,21 @@ extension RegistryRequest: CanonicalCodable {
         recordedAt = try Timestamp(from: &reader)
         officer = try OfficerRef(from: &reader)
         operation = try RegistryOperation(from: &reader)
+    }
+}
+
+extension RegistryRequest {
+    /// What a retry must match for the register to answer with the original outcome.
+    ///
+    /// A live request is identified by all its bytes, its time included: the client resends
+    /// exactly what it sent. A campaign request (import, review) is identified by its operation
+    /// alone: its id is derived from the record's content, and re-running a file days later
+    /// (another `recordedAt`, another operator) must change nothing.
+    public var idempotencyDigest: ChainDigest {
+        guard operation.isCampaignOperation else { return ChainDigest.sha256(canonicalBytes) }
+        var writer = ByteWriter(reservingCapacity: 1_024)
+        writer.writeRaw(Array("sijil/campaign-request/v1".utf8))
+        operation.encode(to: &writer)
+        return ChainDigest.sha256(writer.bytes)
     }
 }

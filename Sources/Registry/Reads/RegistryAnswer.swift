@@ -15,6 +15,8 @@ public enum RegistryAnswer: Hashable, Sendable {
     /// The shard's counts and chain-heads digest.
     case stats(RegistryStats)
     /// The query's bytes could not be read; `code` is the stable ``CodecError/code``. Nothing
+    /// A page of open review records; `next` is set when the page is full.
+    case reviews([ReviewRecord], next: ActID?)
     /// was read from the state.
     case malformedQuery(code: String, reason: String)
 
@@ -52,6 +54,10 @@ public enum RegistryAnswer: Hashable, Sendable {
         case .stats(let stats):
             writer.write(UInt8(6))
             stats.encode(to: &writer)
+        case .reviews(let records, let next):
+            writer.write(UInt8(8))
+            writer.writeArray(records) { $1.encode(to: &$0) }
+            writer.writeOptional(next) { $1.encode(to: &$0) }
         case .malformedQuery(let code, let reason):
             writer.write(UInt8(7))
             writer.write(code)
@@ -92,6 +98,11 @@ public enum RegistryAnswer: Hashable, Sendable {
             answer = .registers(states, next: try readCursor(&reader))
         case 6:
             answer = .stats(try RegistryStats(from: &reader))
+        case 8:
+            let records = try reader.readArray(maxCount: Int(ReviewLimits.pageMax)) {
+                (r: inout ByteReader) throws(CodecError) in try ReviewRecord(from: &r)
+            }
+            answer = .reviews(records, next: try reader.readOptional { (r: inout ByteReader) throws(CodecError) in try ActID(from: &r) })
         case 7:
             let code = try reader.readString()
             answer = .malformedQuery(code: code, reason: try reader.readString())

@@ -26,6 +26,17 @@ extension RegistryQuery {
             return .registers(page.states, next: page.next)
         case .stats:
             return .stats(try Self.stats(in: reader))
+        case .reviews(let after, let limit):
+            let start = after.map { StateKeys.openReview($0) + [0] } ?? StateKeys.openReviewsRange.start
+            let keys = try reader.scan(from: start, to: StateKeys.openReviewsRange.end, limit: Int(limit))
+            var records: [ReviewRecord] = []
+            for pair in keys {
+                guard let place = StateKeys.place(fromOpenReviewKey: pair.key), let record = try ReviewRules.record(place, in: reader) else {
+                    throw RegistryStateError.inconsistentState("open review key \(pair.key) without its record")
+                }
+                records.append(record)
+            }
+            return .reviews(records, next: records.count == Int(limit) ? records.last?.item.place : nil)
         }
     }
 

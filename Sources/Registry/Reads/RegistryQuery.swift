@@ -28,6 +28,9 @@ public enum RegistryQuery: Hashable, Sendable {
     /// Counts and a digest of every register's chain head. Answered by
     /// ``RegistryAnswer/stats(_:)``.
     case stats
+    /// The open review records (the campaign's review queue) after `after`, at most `limit`,
+    /// in key order. Answered by ``RegistryAnswer/reviews(_:next:)``.
+    case reviews(after: ActID?, limit: UInt32)
 
     /// The version byte that starts an encoded query.
     public static let formatVersion: UInt8 = 1
@@ -68,6 +71,10 @@ public enum RegistryQuery: Hashable, Sendable {
             writer.write(limit)
         case .stats:
             writer.write(UInt8(7))
+        case .reviews(let after, let limit):
+            writer.write(UInt8(8))
+            writer.writeOptional(after) { $1.encode(to: &$0) }
+            writer.write(limit)
         }
         return writer.bytes
     }
@@ -92,6 +99,9 @@ public enum RegistryQuery: Hashable, Sendable {
             let after = try reader.readOptional { (r: inout ByteReader) throws(CodecError) in try RegisterID(from: &r) }
             query = .registers(after: after, limit: try readLimit(&reader, max: registersPageMax))
         case 7: query = .stats
+        case 8:
+            let after = try reader.readOptional { (r: inout ByteReader) throws(CodecError) in try ActID(from: &r) }
+            query = .reviews(after: after, limit: try readLimit(&reader, max: ReviewLimits.pageMax))
         default: throw .invalidTag(offset: at)
         }
         try reader.expectEnd()

@@ -56,25 +56,79 @@ public struct RegistryStateMachine: Sendable {
         for request in command.requests {
             switch try apply(request, context: context, into: &scratch) {
             case .rejected(let violations): result.append((request.requestID, violations))
-            case .accepted, .duplicate, .batch: result.append((request.requestID, []))
+            case .accepted, .duplicate, .batch, .review: result.append((request.requestID, []))
             }
         }
         return result
     }
 
-    private func apply(_ request: RegistryRequest, context: ApplyContext, into tx: inout Transaction) throws -> CommandOutcome {
-        let requestDigest = ChainDigest.sha256(request.canonicalBytes)
+    /// What applying `command` to `reader`'s state would answer when it writes nothing, or nil
+    /// when it would write (some request would be accepted). The node asks this before
+    /// proposing, so a command that cannot change the state never reaches the log.
+    ///
+    /// Exactly apply's decision: each request is first checked against its id's record, then
+    /// validated, as apply does before storing anything. The requests of a batch are checked in
+    /// order, and the answer is nil at the first that would be accepted: every request before
+    /// it writes nothing, so each is checked against the same state apply would see.
+    public func precheck(_ command: RegistryCommand, against reader: some KeyValueReader) throws -> CommandOutcome? {
+        switch command {
+        case .single(let request):
+            return try refusal(request, against: reader)
+        case .batch(let requests):
+            precondition(requests.count <= RegistryLimits.batchCommandsMax, "batch longer than the decoder allows")
+            var outcomes: [CommandOutcome] = []
+            outcomes.reserveCapacity(requests.count)
+            for request in requests {
+                guard let refusal = try refusal(request, against: reader) else { return nil }
+                outcomes.append(refusal)
+            }
+            return .batch(outcomes)
+        }
+    }
+
+    /// The outcome of a request that writes nothing (a retry of an applied request, a reused
+    /// id, a broken rule), or nil when it would be accepted.
+    private func refusal(_ request: RegistryRequest, against reader: some KeyValueReader) throws -> CommandOutcome? {
+        if let repeated = try repeatedReview(request, against: reader) { return repeated }
         let requestKey = StateKeys.request(request.requestID)
-        if let bytes = try tx.get(requestKey) {
+        if let bytes = try reader.get(requestKey) {
             let record = try RegistryQueries.decode(RequestRecord.self, bytes, key: requestKey)
-            guard record.requestDigest == requestDigest else {
+            guard record.requestDigest == request.idempotencyDigest else {
                 return .rejected([RuleViolation(.requestIDReused, .requestID,
                     "request id \(request.requestID) was already used for a different request (\(record.entry.actID))")])
             }
             return .duplicate(record.entry)
         }
-        let violations = try validator.validate(request, against: tx)
-        guard violations.isEmpty else { return .rejected(violations) }
+        let violations = try validator.validate(request, against: reader)
+        return violations.isEmpty ? nil : .rejected(violations)
+    }
+
+    /// A review operation already applied by the same request (a re-run of the same file, a
+    /// retried decision): its receipt, with nothing written again. Review operations that import
+    /// no act keep no request record; the review record names the request that queued or
+    /// discarded it.
+    private func repeatedReview(_ request: RegistryRequest, against reader: some KeyValueReader) throws -> CommandOutcome? {
+        switch request.operation {
+        case .submitForReview(let item):
+            guard let record = try ReviewRules.record(item.place, in: reader), record.submittedBy == request.requestID else { return nil }
+            guard record.submissionDigest == request.idempotencyDigest else {
+                return .rejected([RuleViolation(.requestIDReused, .requestID,
+                    "request id \(request.requestID) already queued a different review item for \(item.place)")])
+            }
+            return .review(ReviewReceipt(requestID: request.requestID, place: item.place, status: record.status, isNew: false))
+        case .settleReview(let decision):
+            guard case .discard = decision.resolution, let record = try ReviewRules.record(decision.place, in: reader),
+                  case .discarded(_, _, let decidedBy) = record.status, decidedBy == request.requestID else { return nil }
+            return .review(ReviewReceipt(requestID: request.requestID, place: decision.place, status: record.status, isNew: false))
+        default:
+            return nil
+        }
+    }
+
+    private func apply(_ request: RegistryRequest, context: ApplyContext, into tx: inout Transaction) throws -> CommandOutcome {
+        if let refusal = try refusal(request, against: tx) { return refusal }
+        let requestDigest = request.idempotencyDigest
+        let requestKey = StateKeys.request(request.requestID)
         try ensureFormatVersion(&tx)
         let provenance = Provenance(logIndex: context.logIndex, logTerm: context.logTerm)
         let entry: AcceptedEntry
@@ -91,6 +145,28 @@ public struct RegistryStateMachine: Sendable {
                                  request: request, provenance: provenance, into: &tx)
         case .appendMention(let target, let body):
             entry = try storeMention(body, target: target, request: request, provenance: provenance, into: &tx)
+        case .submitForReview(let item):
+            let record = ReviewRecord(item: item, submittedBy: request.requestID, submissionDigest: requestDigest, status: .open)
+            tx.put(StateKeys.review(item.place), record.canonicalBytes)
+            tx.put(StateKeys.openReview(item.place), [])
+            return .review(ReviewReceipt(requestID: request.requestID, place: item.place, status: .open, isNew: true))
+        case .settleReview(let decision):
+            guard var record = try ReviewRules.record(decision.place, in: tx), record.status == .open else {
+                throw RegistryStateError.inconsistentState("review \(decision.place) is not open, validation let a decision through")
+            }
+            tx.delete(StateKeys.openReview(decision.place))
+            switch decision.resolution {
+            case .discard(let reason):
+                record.status = .discarded(reviewer: decision.reviewer, reason: reason, decidedBy: request.requestID)
+                tx.put(StateKeys.review(decision.place), record.canonicalBytes)
+                return .review(ReviewReceipt(requestID: request.requestID, place: decision.place, status: record.status, isNew: true))
+            case .importAct(let item):
+                record.status = .imported(reviewer: decision.reviewer, decidedBy: request.requestID)
+                tx.put(StateKeys.review(decision.place), record.canonicalBytes)
+                entry = try storeAct(item.content, register: item.register, number: item.number,
+                                     origin: .imported(drawnUpOn: item.drawnUpOn, sourceReference: item.sourceReference),
+                                     request: request, provenance: provenance, into: &tx)
+            }
         }
         tx.put(requestKey, RequestRecord(requestDigest: requestDigest, entry: entry).canonicalBytes)
         return .accepted(entry)

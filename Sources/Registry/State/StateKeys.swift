@@ -16,6 +16,11 @@ public enum StateKeys {
     static let requestTag: UInt8 = 0x40
     /// `0x50 civilDigitalID(19 ASCII digits)`: the act that assigned the identifier.
     static let civilIDTag: UInt8 = 0x50
+    /// `0x52 office year kind number(8)`: a review record (open or settled). The register's
+    /// tags stay below 0x60: 0x60–0x6F belong to the services on the same shard state.
+    static let reviewTag: UInt8 = 0x52
+    /// `0x53 office year kind number(8)`: present while the review record is open (the queue).
+    static let openReviewTag: UInt8 = 0x53
 
     /// The first key after every state key; scanning [[], end) covers the whole state.
     public static let end: [UInt8] = [0xFF]
@@ -83,6 +88,24 @@ public enum StateKeys {
 
     /// The key range of every act.
     public static let allActsRange: (start: [UInt8], end: [UInt8]) = ([actTag], [actTag + 1])
+
+    /// The key of the review record of a paper record.
+    public static func review(_ place: ActID) -> [UInt8] { appending(registerBytes(reviewTag, place.register), place.number) }
+
+    /// The key marking an open review record.
+    public static func openReview(_ place: ActID) -> [UInt8] { appending(registerBytes(openReviewTag, place.register), place.number) }
+
+    /// The key range of the open review records.
+    public static let openReviewsRange: (start: [UInt8], end: [UInt8]) = ([openReviewTag], [openReviewTag + 1])
+
+    /// The place encoded in an open-review key.
+    static func place(fromOpenReviewKey key: [UInt8]) -> ActID? {
+        guard key.count == 16, key[0] == openReviewTag else { return nil }
+        var reader = ByteReader(Array(key.dropFirst()))
+        guard let office = try? reader.readUInt32(), let year = try? reader.readUInt16(),
+              let kind = try? reader.readEnum(ActKind.self), let number = try? reader.readUInt64() else { return nil }
+        return ActID(register: RegisterID(office: OfficeCode(office), year: Int(year), kind: kind), number: number)
+    }
 
     /// The key of a request's outcome.
     public static func request(_ id: RequestID) -> [UInt8] { [requestTag] + id.bytes }

@@ -131,6 +131,16 @@ public enum Field: String, Hashable, Sendable, Codable, CaseIterable {
     case importDrawnUpOn = "import.drawnUpOn"
     /// Référence de numérisation.
     case importSourceReference = "import.sourceReference"
+    /// Saisies de l'enregistrement en révision.
+    case reviewKeyings = "review.keyings"
+    /// Empreinte de l'image numérisée.
+    case reviewScanDigest = "review.scanDigest"
+    /// Référence de l'image numérisée.
+    case reviewScanReference = "review.scanReference"
+    /// Réviseur.
+    case reviewReviewer = "review.reviewer"
+    /// Décision de révision.
+    case reviewDecision = "review.decision"
     /// The command as a whole (its encoding), when it cannot be read at all.
     case command
 
@@ -205,6 +215,11 @@ public enum Field: String, Hashable, Sendable, Codable, CaseIterable {
         .importRegisterYear: ("Année du registre", "سنة السجل"),
         .importDrawnUpOn: ("Date d'établissement de l'acte", "تاريخ تحرير الرسم"),
         .importSourceReference: ("Référence de numérisation", "مرجع الرقمنة"),
+        .reviewKeyings: ("Saisies de l'enregistrement", "إدخالات السجل"),
+        .reviewScanDigest: ("Empreinte de l'image numérisée", "بصمة الصورة الممسوحة"),
+        .reviewScanReference: ("Référence de l'image numérisée", "مرجع الصورة الممسوحة"),
+        .reviewReviewer: ("Réviseur", "المراجع"),
+        .reviewDecision: ("Décision de révision", "قرار المراجعة"),
         .command: ("Demande", "الطلب"),
     ]
 }

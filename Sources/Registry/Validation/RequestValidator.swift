@@ -34,6 +34,16 @@ struct RequestValidator {
             try MentionRules(content: content).check(target: target, body: body, recordedOn: recordedOn, reader: reader, into: &v)
         case .importHistoricalAct(let item):
             try checkImport(item, recordedOn: recordedOn, reader, into: &v)
+            if let record = try ReviewRules.record(ActID(register: item.register, number: item.number), in: reader), record.status == .open {
+                v.add(.importUnderReview, .importNumber, "record \(item.register) \(item.number) is in the review queue: a reviewer's decision imports it")
+            }
+        case .submitForReview(let item):
+            try ReviewRules().checkSubmission(item, recordedOn: recordedOn, reader: reader, into: &v)
+        case .settleReview(let decision):
+            try ReviewRules().checkDecision(decision, reader: reader, into: &v)
+            if case .importAct(let item) = decision.resolution {
+                try checkImport(item, recordedOn: recordedOn, reader, into: &v)
+            }
         }
         return v.items
     }

@@ -82,6 +82,19 @@ public enum Rule: UInt16, Hashable, Sendable, CaseIterable {
     /// over a limit). Only a faulty or foreign proposer produces one; it is refused before the
     /// log and, should it reach the log anyway, applied as this rejection on every replica.
     case malformedCommand = 39
+    /// A review item is not well formed: not two keyings, the same keyer twice, keyings that
+    /// agree, a scan digest that is not 64 hex digits.
+    case reviewItemMalformed = 40
+    /// A paper record is already queued for review by another request, or already settled.
+    case reviewAlreadyRecorded = 41
+    /// No review record for this register and number.
+    case reviewNotFound = 42
+    /// The review record is already settled.
+    case reviewAlreadySettled = 43
+    /// The paper record is waiting in the review queue: only a reviewer's decision imports it.
+    case importUnderReview = 44
+    /// A decision imports an act of another register or number than the queued record.
+    case reviewDecisionMismatch = 45
 
     /// A stable, readable code, e.g. `registry.calendar_mismatch`.
     public var code: String {
@@ -125,6 +138,12 @@ public enum Rule: UInt16, Hashable, Sendable, CaseIterable {
         case .fieldNotCorrectableThisWay: "registry.field_not_correctable_this_way"
         case .importYearMismatch: "registry.import_year_mismatch"
         case .malformedCommand: "registry.malformed_command"
+        case .reviewItemMalformed: "registry.review_item_malformed"
+        case .reviewAlreadyRecorded: "registry.review_already_recorded"
+        case .reviewNotFound: "registry.review_not_found"
+        case .reviewAlreadySettled: "registry.review_already_settled"
+        case .importUnderReview: "registry.import_under_review"
+        case .reviewDecisionMismatch: "registry.review_decision_mismatch"
         }
     }
 }

@@ -25,7 +25,10 @@ enum TextRules {
             violations.add(.fieldTooLong, field, "is \(text.utf8.count) bytes, the limit is \(maxBytes)")
             return
         }
-        if text.hasPrefix(" ") || text.hasSuffix(" ") || text.contains("  ") {
+        // The byte scan is a necessary condition of the character checks (a space is one byte
+        // in UTF-8 and never part of another scalar), so those run only when it finds a space
+        // at an end or two in a row: the same answer, without a string search on every field.
+        if hasSpaceAtEndsOrDoubled(text) && (text.hasPrefix(" ") || text.hasSuffix(" ") || text.contains("  ")) {
             violations.add(.wrongScript, field, "has leading, trailing or doubled spaces")
             return
         }
@@ -34,6 +37,23 @@ enum TextRules {
             let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             violations.add(.wrongScript, field, "contains U+\(padded), not allowed in \(script) text")
         }
+    }
+
+    /// Whether the UTF-8 bytes start or end with a space or hold two spaces in a row.
+    static func hasSpaceAtEndsOrDoubled(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { scanSpaces($0) } ?? scanSpaces(Array(text.utf8))
+    }
+
+    private static func scanSpaces(_ bytes: some Collection<UInt8>) -> Bool {
+        let space = UInt8(ascii: " ")
+        guard let first = bytes.first else { return false }
+        if first == space { return true }
+        var previous = first
+        for byte in bytes.dropFirst() {
+            if byte == space && previous == space { return true }
+            previous = byte
+        }
+        return previous == space
     }
 
     static func checkName(_ name: Name, arabic: Field, latin: Field, tifinagh: Field?, into violations: inout Violations) {

@@ -24,6 +24,12 @@ public enum AccessAction: Hashable, Sendable {
     case readAuditLog
     /// Read vital statistics and office activity (counts, no personal data).
     case readStatistics
+    /// Import digitised paper records of an office (the digitisation campaign): historical
+    /// acts whose two keyings agree, and records queued for review when they do not.
+    case importRecords(office: OfficeCode)
+    /// Read the review queue of a region's shard groups (both keyings of each record) and
+    /// settle its records: import the act as the reviewer establishes it, or discard it.
+    case reviewRecords(region: RegionCode)
     /// Read the cluster's status and topology.
     case readClusterStatus
     /// Change the cluster: membership, leadership, durability, index rebuilds, peer reloads.
@@ -46,6 +52,8 @@ public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
     case otherOffice(requested: OfficeCode, own: OfficeCode)
     /// A registrar asked for an office outside the region.
     case otherRegion(requested: OfficeCode, own: RegionCode)
+    /// A registrar asked for another region's shard groups as a whole (the review queue).
+    case otherRegionGroups(requested: RegionCode, own: RegionCode)
     /// The action must be restricted to an office (a search without one).
     case officeRequired
     /// A partner's query named no purpose.
@@ -60,7 +68,7 @@ public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .roleNotPermitted: "auth.role_not_permitted"
         case .otherOffice: "auth.other_office"
-        case .otherRegion: "auth.other_region"
+        case .otherRegion, .otherRegionGroups: "auth.other_region"
         case .officeRequired: "auth.office_required"
         case .purposeMissing: "auth.purpose_missing"
         case .purposeNotGranted: "auth.purpose_not_granted"
@@ -74,6 +82,7 @@ public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
         case .roleNotPermitted(let role): "a token of role \(role.name) may not do this"
         case .otherOffice(let requested, let own): "office \(requested) is not yours (your office is \(own))"
         case .otherRegion(let requested, let own): "office \(requested) is outside your region \(own)"
+        case .otherRegionGroups(let requested, let own): "region \(requested) is not yours (your region is \(own))"
         case .officeRequired: "name the office (your token is bound to one)"
         case .purposeMissing: "a partner's query names its legal purpose (Sijil-Purpose)"
         case .purposeNotGranted(let purpose): "your agreement does not grant the purpose \(purpose.name)"
@@ -85,6 +94,7 @@ public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
     public var field: String? {
         switch self {
         case .otherOffice, .otherRegion, .officeRequired: "office"
+        case .otherRegionGroups: "region"
         case .purposeMissing, .purposeNotGranted: "purpose"
         case .copyNotEntitled: "relation"
         case .roleNotPermitted: nil

@@ -15,9 +15,11 @@ public enum AccessPolicy {
             }
         case .operator:
             // A register's numbering and chain head carry no personal data; checking them is
-            // how an operator verifies the regions against the centre.
+            // how an operator verifies the regions against the centre. The digitisation
+            // campaign is run from the operations side: an operator sends the keyed files and
+            // reads back only what became of each record (no act is returned).
             switch action {
-            case .readClusterStatus, .administerCluster, .readStatistics, .readRegister: .allow
+            case .readClusterStatus, .administerCluster, .readStatistics, .readRegister, .importRecords: .allow
             default: .deny(.roleNotPermitted(.operator))
             }
         }
@@ -37,6 +39,16 @@ public enum AccessPolicy {
             office = o
         case .readStatistics:
             return claims.role == .registrar ? .allow : .deny(.roleNotPermitted(.officer))
+        case .importRecords(let o):
+            // The campaign imports whole paper registers of a region: not an office's counter work.
+            guard claims.role == .registrar else { return .deny(.roleNotPermitted(claims.role)) }
+            office = o
+        case .reviewRecords(let region):
+            // Settling a record decides what the register says: the registrar who supervises
+            // the region's offices decides, not the office that keyed it.
+            guard claims.role == .registrar else { return .deny(.roleNotPermitted(claims.role)) }
+            guard let own = claims.region else { return .deny(.officeRequired) }
+            return own == region ? .allow : .deny(.otherRegionGroups(requested: region, own: own))
         case .partnerQuery, .readAuditLog, .readClusterStatus, .administerCluster:
             return .deny(.roleNotPermitted(claims.role))
         }

@@ -15,7 +15,8 @@ public enum Role: UInt8, NamedByteEnum, CanonicalCodable {
     /// An auditor at the national centre: the audit log, register integrity, statistics; no
     /// personal data.
     case auditor = 4
-    /// A cluster operator: cluster status and administration, statistics; no personal data.
+    /// A cluster operator: cluster status and administration, statistics, and the
+    /// digitisation import (sends keyed records, reads no act back); no personal data is read.
     case `operator` = 5
 
     /// The JSON and CLI spelling.

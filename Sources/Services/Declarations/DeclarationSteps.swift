@@ -68,8 +68,8 @@ struct DeclarationSteps {
             act = entry.actID
         case .rejected(let violations):
             return .rejected(violations.map(ServiceViolation.init))
-        case .batch:
-            preconditionFailure("a single request answered with a batch")
+        case .batch, .review:
+            preconditionFailure("a single registration answered with \(outcome)")
         }
         declaration.event = event
         declaration.status = .registered

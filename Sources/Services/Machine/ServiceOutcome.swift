@@ -41,11 +41,13 @@ public enum ServiceOutcome: Hashable, Sendable, Codable {
         }
     }
 
-    /// Whether a register outcome left the state untouched (rejected or a duplicate).
+    /// Whether a register outcome left the state untouched (rejected, a duplicate, or a review
+    /// operation the register had already applied).
     public static func registryWritesNothing(_ outcome: CommandOutcome) -> Bool {
         switch outcome {
         case .accepted: false
         case .rejected, .duplicate: true
+        case .review(let receipt): !receipt.isNew
         case .batch(let outcomes): outcomes.allSatisfy(registryWritesNothing)
         }
     }

@@ -92,14 +92,27 @@ public struct ServicesStateMachine: Sendable {
                 try touch(death.office, at: request.recordedAt, into: &tx) { $0.actsRegistered += 1 }
                 try appendDeathNotice(entry.actID, death: death, recordedAt: request.recordedAt, into: &tx)
             case .importHistoricalAct(let item):
-                try count(item.content.office, event: item.content.eventDate.gregorian, kind: item.content.kind, into: &tx)
-                try touch(item.content.office, at: request.recordedAt, into: &tx) { $0.actsRegistered += 1 }
-                if case .death(let death) = item.content {
-                    try appendDeathNotice(entry.actID, death: death, recordedAt: request.recordedAt, into: &tx)
+                try countImport(item, entry: entry, recordedAt: request.recordedAt, into: &tx)
+            case .settleReview(let decision):
+                // A reviewed record imported is counted like any imported act; a discarded one
+                // is not accepted and never reaches here.
+                if case .importAct(let item) = decision.resolution {
+                    try countImport(item, entry: entry, recordedAt: request.recordedAt, into: &tx)
                 }
+            case .submitForReview:
+                // Queued for review, not an act: nothing to count (and never `.accepted`).
+                break
             case .appendMention(let target, _):
                 try touch(target.register.office, at: request.recordedAt, into: &tx) { $0.mentionsAdded += 1 }
             }
+        }
+    }
+
+    private func countImport(_ item: HistoricalActImport, entry: AcceptedEntry, recordedAt: Timestamp, into tx: inout Transaction) throws {
+        try count(item.content.office, event: item.content.eventDate.gregorian, kind: item.content.kind, into: &tx)
+        try touch(item.content.office, at: recordedAt, into: &tx) { $0.actsRegistered += 1 }
+        if case .death(let death) = item.content {
+            try appendDeathNotice(entry.actID, death: death, recordedAt: recordedAt, into: &tx)
         }
     }
 
