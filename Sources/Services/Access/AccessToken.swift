@@ -84,6 +84,12 @@ public enum AccessToken {
         guard publicKey.isValidSignature(signature, for: domain + payload) else { return .failure(.forged) }
         let claims: AccessClaims
         do { claims = try AccessClaims.decode(canonical: payload) } catch { return .failure(.malformed("claims: \(error.code)")) }
+        return validity(of: claims, nowSeconds: nowSeconds)
+    }
+
+    /// The time checks alone, for claims whose signature was already verified (a node keeps
+    /// the claims of tokens it verified, and checks their times at every request).
+    public static func validity(of claims: AccessClaims, nowSeconds: UInt64) -> Result<AccessClaims, TokenProblem> {
         if claims.issuedAtSeconds > nowSeconds + clockSkewSecondsMax { return .failure(.notYetValid) }
         if nowSeconds >= claims.expiresAtSeconds { return .failure(.expired(atSeconds: claims.expiresAtSeconds)) }
         return .success(claims)
