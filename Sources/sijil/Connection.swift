@@ -51,8 +51,7 @@ struct ConnectionOptions: ParsableArguments {
         if let dir, FileManager.default.fileExists(atPath: dir + "/keys/tokens.signing.key") {
             let layout = try ClusterLayout.open(directory: dir)
             if role == "registrar", let office, let region = layout.topology.region(forOffice: office.rawValue) {
-                return try layout.issueToken(TokenKey.claims(subject: "REG-\(region.code)-CLI", role: .registrar, region: RegionCode(region.code),
-                                                             lifetimeSeconds: 3_600))
+                return try layout.registrarToken(region: region, subject: "REG-\(region.code)-CLI")
             }
             return try DevTokens.token(role, layout: layout)
         }

@@ -1,9 +1,10 @@
 import Testing
 @testable import Node
+import Raft
 
 @Suite struct LatencyHistogramTests {
     @Test func percentilesAreWithinOneBucketOfTheExactValue() {
-        var generator = SplitMix(seed: 41)
+        var generator = SplitMix64(seed: 41)
         var histogram = LatencyHistogram()
         var values: [UInt64] = []
         for _ in 0..<20_000 {

@@ -7,14 +7,8 @@ import Testing
     /// strings mixing spaces, letters, Arabic letters and combining marks.)
     @Test func theByteScanNeverMissesWhatTheCharacterChecksFind() {
         let seed: UInt64 = 77
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SeededGenerator(seed: seed)
+        func next() -> UInt64 { generator.next() }
         let pieces: [String] = [" ", " ", "a", "B", "ب", "\u{064E}", "\u{0301}", "\u{200D}", "ⵣ", "-"]
         var flagged = 0
         for _ in 0..<20_000 {

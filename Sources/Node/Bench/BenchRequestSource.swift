@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import Raft
 import Registry
 
 /// One request of a workload and how to judge its answer.
@@ -87,7 +88,7 @@ struct BenchRequestSource: Sendable {
         return found
     }
 
-    func request(sequence: UInt64, random: inout SplitMix) -> BenchRequest {
+    func request(sequence: UInt64, random: inout SplitMix64) -> BenchRequest {
         switch workload {
         case .register: return registration(sequence)
         case .read: return read(&random)
@@ -104,7 +105,7 @@ struct BenchRequestSource: Sendable {
                             group: topology.group(forOffice: office.rawValue) ?? 0, expectedStatuses: [201], acts: 1)
     }
 
-    private func read(_ random: inout SplitMix) -> BenchRequest {
+    private func read(_ random: inout SplitMix64) -> BenchRequest {
         let register = readable[Int(random.next() % UInt64(readable.count))]
         let number = 1 + random.next() % register.count
         return BenchRequest(method: .GET, path: "/v1/acts/\(register.office)/\(register.year)/birth/\(number)",

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Raft
 import Registry
 
 /// The load generator behind `sijil bench`: `concurrency` clients in a closed loop (each with
@@ -118,7 +119,7 @@ public struct BenchRunner: Sendable {
                           measureFrom: ContinuousClock.Instant, measureUntil: ContinuousClock.Instant) async -> ClientTally {
         var tally = ClientTally()
         var connections: [String: BenchConnection] = [:]
-        var random = SplitMix(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 ^ source.runID)
+        var random = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 ^ source.runID)
         var turn: UInt64 = 0
         defer { for connection in connections.values { Task { await connection.close() } } }
         while ContinuousClock.now < measureUntil {
@@ -182,18 +183,5 @@ public struct BenchRunner: Sendable {
             position += 1
         }
         return result
-    }
-}
-
-/// A small seeded generator (SplitMix64) for the clients' choices.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

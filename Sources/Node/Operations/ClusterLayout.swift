@@ -188,13 +188,18 @@ public struct ClusterLayout: Sendable {
         try TokenKey(path: tokenKeyPath).issue(claims)
     }
 
-    /// A client acting as the registrar of `region` (a token minted now for `lifetimeSeconds`):
-    /// the tools that read or write a region's acts use it, never an operator's token.
+    /// A token of the registrar of `region`, minted now for `lifetimeSeconds` (a registrar acts
+    /// in one region only): the tools that read or write a region's acts use it, never an
+    /// operator's token.
+    public func registrarToken(region: ClusterTopology.Region, subject: String, lifetimeSeconds: UInt64 = 3_600) throws -> String {
+        try issueToken(TokenKey.claims(subject: subject, role: .registrar, region: RegionCode(region.code), lifetimeSeconds: lifetimeSeconds))
+    }
+
+    /// A client acting as the registrar of `region` (`registrarToken`).
     public func registrarClient(region: ClusterTopology.Region, timeoutMs: UInt64 = HTTPSClient.defaultTimeoutMs,
                                 lifetimeSeconds: UInt64 = 3_600) throws -> HTTPSClient {
-        let claims = TokenKey.claims(subject: "REG-\(region.code)-TOOLS", role: .registrar, region: RegionCode(region.code),
-                                     lifetimeSeconds: lifetimeSeconds)
-        return try HTTPSClient(caCertificatePath: caCertificatePath, timeoutMs: timeoutMs, token: try issueToken(claims))
+        let token = try registrarToken(region: region, subject: "REG-\(region.code)-TOOLS", lifetimeSeconds: lifetimeSeconds)
+        return try HTTPSClient(caCertificatePath: caCertificatePath, timeoutMs: timeoutMs, token: token)
     }
 
     /// Opens an existing cluster directory.

@@ -15,30 +15,8 @@ extension RegistryGateway {
             throw APIError(.contentTooLarge, "body_too_large", "the batch and its audit record exceed \(ServiceLimits.commandBytesMax) bytes; send smaller batches",
                            field: "body")
         }
-        let outcomeBytes: [UInt8]
-        let index: UInt64
-        switch await submitRequest(.write(group: group, command: bytes)) {
-        case .applied(let at, let outcome):
-            outcomeBytes = outcome
-            index = at
-        case .refused(let outcome):
-            outcomeBytes = outcome
-            index = 0
-        case .failed(let failure):
-            throw APIError(failure: failure)
-        case let other:
-            throw APIError(.internalServerError, "unexpected_answer", "the node answered a batch with \(other)")
-        }
-        let serviceOutcome: ServiceOutcome
-        do { serviceOutcome = try ServiceOutcome.decode(outcomeBytes) } catch {
-            throw APIError(.internalServerError, "malformed_outcome", "the state machine's outcome does not decode: \(error)")
-        }
-        let outcome: CommandOutcome
-        switch serviceOutcome {
-        case .registry(let inner): outcome = inner
-        case .rejected(let violations): throw APIError(serviceViolations: violations)
-        case let other: throw APIError(.internalServerError, "unexpected_outcome", "a batch was answered with \(other)")
-        }
+        let (outcomeBytes, index) = try await submitWrite(bytes, group: group, what: "a batch")
+        let outcome = try Self.registryOutcome(outcomeBytes, what: "a batch")
         switch outcome {
         case .batch(let outcomes) where outcomes.count == requestCount:
             return (outcomes, index)

@@ -84,9 +84,6 @@ public struct RegistryGateway: Sendable {
     let submit: Submit
     private let currentTopology: @Sendable () -> ClusterTopology
 
-    /// Submits a node-core request as is (for the batch routes).
-    func submitRequest(_ request: ClientRequest) async -> ClientResult { await submit(request) }
-
     /// Creates a value from its parts, over a fixed topology.
     public init(topology: ClusterTopology, nodeID: UInt64, submit: @escaping Submit) {
         self.init(nodeID: nodeID, topology: { topology }, submit: submit)
@@ -120,42 +117,46 @@ public struct RegistryGateway: Sendable {
         let group = try group(for: office, field: field)
         let command = RegistryCommand.single(request)
         let bytes = audit.map { ServiceCommand(at: request.recordedAt, audit: $0, operation: .registryWrite(command)).encode() } ?? command.encode()
-        let result = await submit(.write(group: group, command: bytes))
-        let outcomeBytes: [UInt8]
-        let index: UInt64
-        switch result {
-        case .applied(let at, let outcome):
-            outcomeBytes = outcome
-            index = at
-        case .refused(let outcome):
-            outcomeBytes = outcome
-            index = 0
-        case .failed(let failure):
-            throw APIError(failure: failure)
-        case .answered, .done:
-            throw APIError(.internalServerError, "unexpected_answer", "the node answered a write with \(result)")
-        }
+        let (outcomeBytes, index) = try await submitWrite(bytes, group: group, what: "a write")
         let outcome: CommandOutcome
-        do {
-            if audit != nil {
-                switch try ServiceOutcome.decode(outcomeBytes) {
-                case .registry(let inner): outcome = inner
-                case .rejected(let violations): throw APIError(serviceViolations: violations)
-                case let other: throw APIError(.internalServerError, "unexpected_outcome", "a register write was answered with \(other)")
-                }
-            } else {
-                outcome = try CommandOutcome.decode(outcomeBytes)
+        if audit != nil {
+            outcome = try Self.registryOutcome(outcomeBytes, what: "a register write")
+        } else {
+            do { outcome = try CommandOutcome.decode(outcomeBytes) } catch {
+                throw APIError(.internalServerError, "malformed_outcome", "the state machine's outcome does not decode: \(error)")
             }
-        } catch let error as APIError {
-            throw error
-        } catch {
-            throw APIError(.internalServerError, "malformed_outcome", "the state machine's outcome does not decode: \(error)")
         }
         switch outcome {
         case .accepted(let entry): return WriteReceipt(entry: entry, duplicate: false, group: group, logIndex: index)
         case .duplicate(let entry): return WriteReceipt(entry: entry, duplicate: true, group: group, logIndex: index)
         case .rejected(let violations): throw APIError.rejected(violations)
         case .batch, .review: throw APIError(.internalServerError, "unexpected_outcome", "a registration was answered with \(outcome)")
+        }
+    }
+
+    /// Proposes an encoded write command on `group` and waits: the outcome's bytes and the log
+    /// index that applied it (0 when the node refused it before the log).
+    func submitWrite(_ bytes: [UInt8], group: UInt64, what: String) async throws(APIError) -> (outcome: [UInt8], index: UInt64) {
+        let result = await submit(.write(group: group, command: bytes))
+        switch result {
+        case .applied(let at, let outcome): return (outcome, at)
+        case .refused(let outcome): return (outcome, 0)
+        case .failed(let failure): throw APIError(failure: failure)
+        case .answered, .done:
+            throw APIError(.internalServerError, "unexpected_answer", "the node answered \(what) with \(result)")
+        }
+    }
+
+    /// The register's outcome inside an audited write's service outcome.
+    static func registryOutcome(_ bytes: [UInt8], what: String) throws(APIError) -> CommandOutcome {
+        let serviceOutcome: ServiceOutcome
+        do { serviceOutcome = try ServiceOutcome.decode(bytes) } catch {
+            throw APIError(.internalServerError, "malformed_outcome", "the state machine's outcome does not decode: \(error)")
+        }
+        switch serviceOutcome {
+        case .registry(let inner): return inner
+        case .rejected(let violations): throw APIError(serviceViolations: violations)
+        case let other: throw APIError(.internalServerError, "unexpected_outcome", "\(what) was answered with \(other)")
         }
     }
 

@@ -24,13 +24,7 @@ public struct ServicesGateway: Sendable {
 
     /// Proposes a service command on a group and waits until it is applied or refused.
     public func submit(_ command: ServiceCommand, group: UInt64) async throws(APIError) -> ServiceOutcome {
-        let result = await registry.submit(.write(group: group, command: command.encode()))
-        let bytes: [UInt8]
-        switch result {
-        case .applied(_, let outcome), .refused(let outcome): bytes = outcome
-        case .failed(let failure): throw APIError(failure: failure)
-        case .answered, .done: throw APIError(.internalServerError, "unexpected_answer", "the node answered a write with \(result)")
-        }
+        let (bytes, _) = try await registry.submitWrite(command.encode(), group: group, what: "a write")
         do { return try ServiceOutcome.decode(bytes) } catch {
             throw APIError(.internalServerError, "malformed_outcome", "the services' outcome does not decode: \(error)")
         }
