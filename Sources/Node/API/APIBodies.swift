@@ -201,9 +201,19 @@ extension ActID {
 
     /// Parses `office/year/kind/number`.
     public init?(path: String) {
+        let parts = path.split(separator: "/")
+        guard parts.count == 4, let register = RegisterID(path: parts[0..<3].joined(separator: "/")),
+              let number = UInt64(parts[3]) else { return nil }
+        self.init(register: register, number: number)
+    }
+}
+
+extension RegisterID {
+    /// Parses `office/year/kind`, as used in URLs and page cursors.
+    public init?(path: String) {
         let parts = path.split(separator: "/").map(String.init)
-        guard parts.count == 4, let office = OfficeCode(parts[0]), let year = Int(parts[1]),
-              let kind = ActKind.allCases.first(where: { $0.name == parts[2] }), let number = UInt64(parts[3]) else { return nil }
-        self.init(register: RegisterID(office: office, year: year, kind: kind), number: number)
+        guard parts.count == 3, let office = OfficeCode(parts[0]), let year = Int(parts[1]),
+              let kind = ActKind.allCases.first(where: { $0.name == parts[2] }) else { return nil }
+        self.init(office: office, year: year, kind: kind)
     }
 }

@@ -48,17 +48,15 @@ struct AdminRoutes: Sendable {
     /// The register after which a page starts (`after=office/year/kind`), if given.
     private func after(_ request: Request) throws(APIError) -> RegisterID? {
         guard let text = request.uri.queryParameters.get("after") else { return nil }
-        let parts = text.split(separator: "/").map(String.init)
-        guard parts.count == 3, let office = OfficeCode(parts[0]), let year = Int(parts[1]), (1850...2200).contains(year),
-              let kind = ActKind.allCases.first(where: { $0.name == parts[2] }) else {
+        guard let register = RegisterID(path: text), (1850...2200).contains(register.year) else {
             throw APIError.badRequest("invalid_parameter", "after must be office/year/kind", field: "after")
         }
-        return RegisterID(office: office, year: year, kind: kind)
+        return register
     }
 
     /// A page of the group's registers (numbering and chain head), in key order.
     func registers(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let group = try group(context)
+        let group = try RequestParsing.group(context)
         let (answer, freshness) = try await gateway.query(
             .registers(after: try after(request), limit: RegistryQuery.registersPageMax), group: group, consistency: try RequestParsing.consistency(request))
         guard case .registers(let states, let next) = answer else { throw RegistryGateway.unexpected(answer) }
@@ -68,7 +66,7 @@ struct AdminRoutes: Sendable {
     /// A page of the group's registers, each with its hash chain verified on the answering
     /// replica.
     func verifyPage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let group = try group(context)
+        let group = try RequestParsing.group(context)
         let (answer, freshness) = try await gateway.query(
             .verifyAll(after: try after(request), limit: RegistryQuery.verifyPageMax), group: group, consistency: try RequestParsing.consistency(request))
         guard case .verifications(let verifications, let next) = answer else { throw RegistryGateway.unexpected(answer) }
@@ -82,13 +80,6 @@ struct AdminRoutes: Sendable {
             }
         }
         return HTTPResponses.json(ChainCheckPageBody(group: group, registers: rows, next: next?.description, freshness: freshness))
-    }
-
-    private func group(_ context: BasicRequestContext) throws(APIError) -> UInt64 {
-        guard let text = context.parameters.get("group"), let group = UInt64(text) else {
-            throw APIError.badRequest("invalid_group", "group must be a group id", field: "group")
-        }
-        return group
     }
 
     func putTopology(_ request: Request) async throws -> Response {
@@ -122,7 +113,7 @@ struct AdminRoutes: Sendable {
     }
 
     func changeMembership(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let group = try group(context)
+        let group = try RequestParsing.group(context)
         let body = try await RequestParsing.decodeBody(MembershipChangeBody.self, from: request, limit: APILimits.adminBodyBytesMax)
         guard !body.changes.isEmpty else { throw APIError.badRequest("invalid_parameter", "changes must not be empty", field: "changes") }
         var ops: [MembershipOp] = []
@@ -145,7 +136,7 @@ struct AdminRoutes: Sendable {
     }
 
     func forceReconfiguration(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let group = try group(context)
+        let group = try RequestParsing.group(context)
         let body = try await RequestParsing.decodeBody(ForceReconfigurationBody.self, from: request, limit: APILimits.adminBodyBytesMax)
         guard body.confirm == "\(group)" else {
             throw APIError.badRequest("confirmation_required",

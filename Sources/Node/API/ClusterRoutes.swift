@@ -72,13 +72,6 @@ struct ClusterRoutes: Sendable {
         return HTTPResponses.json(body)
     }
 
-    private func group(_ context: BasicRequestContext) throws(APIError) -> UInt64 {
-        guard let text = context.parameters.get("group"), let group = UInt64(text) else {
-            throw APIError.badRequest("invalid_group", "group must be a group id", field: "group")
-        }
-        return group
-    }
-
     private func admin(_ request: ClientRequest, message: String) async throws(APIError) -> Response {
         switch await runtime.submit(request) {
         case .done(let index): return HTTPResponses.json(AdminResponse(group: request.group, index: index, message: message))
@@ -88,13 +81,13 @@ struct ClusterRoutes: Sendable {
     }
 
     func transferLeader(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let group = try group(context)
+        let group = try RequestParsing.group(context)
         let body = try await RequestParsing.decodeBody(TransferLeaderBody.self, from: request, limit: APILimits.adminBodyBytesMax)
         return try await admin(.transferLeadership(group: group, to: body.to), message: "leadership transfer to node \(body.to) started")
     }
 
     func changeMembership(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let group = try group(context)
+        let group = try RequestParsing.group(context)
         let body = try await RequestParsing.decodeBody(MembershipBody.self, from: request, limit: APILimits.adminBodyBytesMax)
         let operation: MembershipOp
         switch body.operation {
@@ -110,7 +103,7 @@ struct ClusterRoutes: Sendable {
     }
 
     func setDurability(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let group = try group(context)
+        let group = try RequestParsing.group(context)
         let body = try await RequestParsing.decodeBody(DurabilityBody.self, from: request, limit: APILimits.adminBodyBytesMax)
         guard body.mode == "center" || body.mode == "region" else {
             throw APIError.badRequest("invalid_parameter", "mode must be center or region", field: "mode")
@@ -120,7 +113,7 @@ struct ClusterRoutes: Sendable {
     }
 
     func stats(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let group = try group(context)
+        let group = try RequestParsing.group(context)
         let (answer, freshness) = try await gateway.query(.stats, group: group, consistency: try RequestParsing.consistency(request))
         guard case .stats(let stats) = answer else { throw RegistryGateway.unexpected(answer) }
         return HTTPResponses.json(StatsBody(group: group, registers: stats.registers, birthActs: stats.birthActs, deathActs: stats.deathActs,

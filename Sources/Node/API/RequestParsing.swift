@@ -44,6 +44,14 @@ enum RequestParsing {
         return id
     }
 
+    /// The `{group}` path parameter.
+    static func group(_ context: some RequestContext) throws(APIError) -> UInt64 {
+        guard let text = context.parameters.get("group"), let group = UInt64(text) else {
+            throw APIError.badRequest("invalid_group", "group must be a group id", field: "group")
+        }
+        return group
+    }
+
     static func actID(_ context: some RequestContext) throws(APIError) -> ActID {
         let parameters = context.parameters
         let office = parameters.get("office") ?? ""
