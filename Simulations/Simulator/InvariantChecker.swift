@@ -30,6 +30,9 @@ final class InvariantChecker: NodeCoreObserver {
     private var centerSnapshot: [GroupID: UInt64] = [:]
     /// Leader append-only: last index each member persisted while leading, per term.
     private var leaderLast: [NodeGroup: (term: UInt64, last: UInt64)] = [:]
+    /// Each split group's origin as the first replica to create it saw it: the group it came
+    /// from, the log position of the split and the configuration it started with.
+    private var splits: [GroupID: (parent: GroupID, index: UInt64, term: UInt64, membership: Membership)] = [:]
     private var corruptionPending: Set<NodeID> = []
     private var corruptionSeen: Set<NodeID> = []
     private var failures: [String] = []
@@ -62,6 +65,8 @@ final class InvariantChecker: NodeCoreObserver {
             checkCenterRule(group: group, index: index, term: term, acknowledgedBy: node)
         case .forcedReconfiguration(let group, let keptThrough, let index, let term, let voters):
             forcedReconfiguration(node: node, group: group, keptThrough: keptThrough, index: index, term: term, voters: voters)
+        case .groupSplit(let group, let newGroup, let index, let term, let membership):
+            checkSplit(node: node, group: group, newGroup: newGroup, index: index, term: term, membership: membership)
         }
     }
 
@@ -147,7 +152,7 @@ final class InvariantChecker: NodeCoreObserver {
     /// the writes it commits along with it are acknowledged under region durability), the
     /// centre must hold the entry durably before any client hears that it is written.
     private func checkCenterRule(group: GroupID, index: UInt64, term: UInt64, acknowledgedBy node: NodeID) {
-        var membership = simulation.descriptor(group).initialMembership
+        var membership = splits[group]?.membership ?? simulation.descriptor(group).initialMembership
         for config in configEntries[group] ?? [] where config.index <= index {
             if case .success(let next) = membership.applying(config.change) { membership = next }
         }
@@ -179,6 +184,22 @@ final class InvariantChecker: NodeCoreObserver {
             }
         }
         simulation.forcedReconfigurationObserved(node: node, group: group, keptThrough: keptThrough)
+    }
+
+    /// Every replica creates a split group from the same entry of the same group, with the same
+    /// configuration: otherwise the new group's replicas would not start from one state.
+    private func checkSplit(node: NodeID, group: GroupID, newGroup: GroupID, index: UInt64, term: UInt64, membership: Membership) {
+        simulation.groupSplitObserved(node: node, group: group, newGroup: newGroup, index: index, membership: membership)
+        if node == Simulation.centerID { centerSnapshot[newGroup] = max(centerSnapshot[newGroup] ?? 0, index) }
+        guard let known = splits[newGroup] else {
+            splits[newGroup] = (group, index, term, membership)
+            return
+        }
+        if known.parent != group || known.index != index || known.term != term || known.membership != membership {
+            fail("split safety: node \(node) created group \(newGroup) from group \(group) at \(index)/\(term) with voters "
+                + "\(membership.voters.sorted()), but another replica from group \(known.parent) at \(known.index)/\(known.term) "
+                + "with voters \(known.membership.voters.sorted())")
+        }
     }
 
     func nodeRestarted(_ node: NodeID) {

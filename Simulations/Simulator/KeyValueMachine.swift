@@ -78,6 +78,11 @@ struct KeyValueMachine: StateMachine {
         return Self.encodeValue(Self.decodeValue(try state.get(Self.valueKey(key))) ?? 0)
     }
 
+    /// The keyed workload never splits its groups.
+    func split(_ key: [UInt8], newGroup: GroupID, state: inout Transaction) throws -> StateSplit {
+        .refused("the keyed workload's groups do not split")
+    }
+
     static func encodeQuery(_ key: UInt32) -> [UInt8] {
         var writer = ByteWriter(reservingCapacity: 4)
         writer.write(key)

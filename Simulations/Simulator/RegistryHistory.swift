@@ -53,6 +53,14 @@ struct RegistryClientOperation {
         return nil
     }
 
+    /// The office the operation is about (none for a read of the whole group).
+    var office: OfficeCode? {
+        switch kind {
+        case .write(let request, _): request.operation.office
+        case .read(let query): query.office
+        }
+    }
+
     var isInvalid: Bool {
         if case .write(_, let invalid) = kind { return invalid }
         return false

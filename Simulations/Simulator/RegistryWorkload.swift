@@ -48,7 +48,7 @@ struct RegistryWorkload {
     static let importNumbers: ClosedRange<UInt64> = 1...12
 
     var rng: SplitMix64
-    let offices: [GroupID: [OfficeCode]]
+    private(set) var offices: [GroupID: [OfficeCode]]
     private(set) var acts: [ActID: KnownAct] = [:]
     private var actsByGroup: [GroupID: [ActID]] = [:]
     /// A death act that named a birth act of the same shard: its client writes the death
@@ -82,6 +82,20 @@ struct RegistryWorkload {
         let minutes = Int(ms / 60_000)
         return Timestamp(date: GregorianDate(daysSinceEpoch: minutes / 1_440),
                          time: TimeOfDay(hour: minutes % 1_440 / 60, minute: minutes % 60))
+    }
+
+    /// A shard split: `office` and the acts known in it now belong to `newGroup`.
+    mutating func split(office: OfficeCode, from group: GroupID, to newGroup: GroupID) {
+        offices[group]?.removeAll { $0 == office }
+        offices[newGroup] = [office]
+        let moving = (actsByGroup[group] ?? []).filter { $0.register.office == office }
+        actsByGroup[group]?.removeAll { $0.register.office == office }
+        actsByGroup[newGroup, default: []] += moving
+    }
+
+    /// The group whose registers hold `office`, as the clients know it.
+    func group(of office: OfficeCode) -> GroupID? {
+        offices.first { $0.value.contains(office) }?.key
     }
 
     func knownActs(in group: GroupID) -> [ActID] { actsByGroup[group] ?? [] }
@@ -318,6 +332,7 @@ struct RegistryWorkload {
     private mutating func add(_ act: KnownAct, group: GroupID) {
         guard acts[act.id] == nil else { return }
         acts[act.id] = act
-        actsByGroup[group, default: []].append(act.id)
+        // By the act's office: an answer from before a split names the group it came from.
+        actsByGroup[self.group(of: act.id.register.office) ?? group, default: []].append(act.id)
     }
 }

@@ -45,7 +45,7 @@ extension Simulation {
             fail("group \(group) on node \(node): chain of register \(verification.register) broken: \(verification.result)")
         }
         for failure in image.numberingFailures() { fail("group \(group) on node \(node): \(failure)") }
-        for (index, op, request) in registryHistory.writes where op.group == group {
+        for (index, op, request) in registryHistory.writes where checkedGroup(op) == group {
             guard let entry = op.acknowledgedEntry else { continue }
             let label = "group \(group) on node \(node): acknowledged request \(request.requestID) (operation \(index))"
             if let difference = mismatch(request, entry: entry, in: image) { fail("\(label): \(difference)") }
@@ -88,7 +88,7 @@ extension Simulation {
     /// known to have had no effect is not.
     private func checkEffects(_ image: RegistryImage, group: GroupID) {
         var sent: [RequestID: (index: Int, op: RegistryClientOperation, request: RegistryRequest)] = [:]
-        for write in registryHistory.writes where write.op.group == group { sent[write.request.requestID] = write }
+        for write in registryHistory.writes where checkedGroup(write.op) == group { sent[write.request.requestID] = write }
         for (requestID, locations) in image.locations.sorted(by: { $0.key < $1.key }) {
             if locations.count > 1 { fail("group \(group): request \(requestID) produced \(locations.count) entries: \(locations)") }
             guard let write = sent[requestID] else {

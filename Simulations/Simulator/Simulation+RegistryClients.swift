@@ -13,18 +13,23 @@ extension Simulation {
 
     func registryClientNext(_ index: Int) {
         guard case .faults = phase, clients[index].inFlight == nil else { return }
-        let group = groups[rng.below(groups.count)].id
+        var group = groups[rng.below(groups.count)].id
         let plan = workload!.plan(group: group, client: index, at: wallClock)
         let kind: RegistryClientOperation.Kind
         let payload: [UInt8]
+        let office: OfficeCode?
         switch plan {
         case .write(let request, let invalid):
             kind = .write(request, invalid: invalid)
             payload = RegistryCommand.single(request).encode()
+            office = request.operation.office
         case .read(let query):
             kind = .read(query)
             payload = query.encode()
+            office = query.office
         }
+        // Sent where the client knows the office to be (a follow-up names an act of its own).
+        if let office, let holder = workload!.group(of: office) { group = holder }
         let operation = registryHistory.operations.count
         registryHistory.operations.append(RegistryClientOperation(
             group: group, client: index, kind: kind, payload: payload, invokedAt: registryHistory.tick()))
@@ -101,10 +106,17 @@ extension Simulation {
     }
 
     func registryResponse(_ response: ClientResponse) {
+        if splitAnswered(response) { return }
         guard let owner = registryHistory.tickets.removeValue(forKey: response.ticket) else { return }
         let op = registryHistory.operations[owner.operation]
         guard op.status == .pending, op.currentAttempt == owner.attempt else { return }
         record("operation \(owner.operation) attempt \(owner.attempt): \(response.result)", mixing: [7, UInt64(owner.operation)])
+        if let target = response.result.movedTo {
+            // The group gave up the office in a split and changed nothing: send it there.
+            registryHistory.operations[owner.operation].group = target
+            registryHistory.operations[owner.operation].currentAttempt = 0
+            return queue.schedule(.registryRetry(operation: owner.operation), at: now + 1)
+        }
         switch op.kind {
         case .write: registryWriteAnswered(owner.operation, response.result)
         case .read: registryReadAnswered(owner.operation, response.result)

@@ -60,6 +60,8 @@ enum SimEvent {
     case strikeLeader(NodeID, group: GroupID, term: UInt64)
     /// The roll-out profile's next step (`Simulation+RollOut.swift`).
     case rollOut(RollOutStep)
+    /// The split of a shard, proposed until carried out (`Simulation+Split.swift`).
+    case splitShard
 }
 
 /// A deterministic simulation of a Sijil cluster: real `NodeCore`s (and so real Raft) on
@@ -112,6 +114,8 @@ public final class Simulation {
     var rollOutQuiet = false
     /// Where the roll-out stands.
     var rollOut = RollOutState()
+    /// Where the split of a shard stands.
+    lazy var split = SplitState(seed: options.seed)
 
     enum Phase {
         case faults
@@ -238,6 +242,7 @@ public final class Simulation {
                 try? core.createGroup(group)
             }
         }
+        hostSplitGroups(on: node)
         // Stagger tick phases so nodes do not tick in lock step.
         queue.schedule(.tick(node.id, incarnation: node.incarnation), at: now + 1 + rng.next() % options.tickMs)
     }
@@ -253,6 +258,7 @@ public final class Simulation {
             queue.schedule(.fault, at: 1_000 + rng.next() % 1_000)
         }
         if options.profile == .rollOut { scheduleRollOut() }
+        scheduleSplit()
         queue.schedule(.endOfFaults, at: options.faultPhaseMs)
     }
 
@@ -306,6 +312,8 @@ public final class Simulation {
             strikeLeader(id, group: group, term: term)
         case .rollOut(let step):
             rollOutStep(step)
+        case .splitShard:
+            splitShard()
         }
         if var script = figure8 {
             let finished = script.advance(self)
@@ -359,11 +367,13 @@ public final class Simulation {
 
     /// The state machine of a group, by the name its descriptor carries; the workload's own
     /// for a name it does not know (the placeholder of a damaged descriptor, whose group halts).
+    /// A registry group runs the shard machine the real node runs (the register and its
+    /// services), so splits and the services' records are exercised too.
     static func machine(for descriptor: GroupDescriptor, workload: Workload) -> any StateMachine {
         switch descriptor.machine {
-        case RegistryMachine.machineName: RegistryMachine()
+        case RegistryMachine.machineName: ShardMachine()
         case Workload.kv.machineName: KeyValueMachine()
-        default: workload == .registry ? RegistryMachine() : KeyValueMachine()
+        default: workload == .registry ? ShardMachine() : KeyValueMachine()
         }
     }
 

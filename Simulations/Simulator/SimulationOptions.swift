@@ -130,6 +130,8 @@ public struct FaultCounts: Sendable, Equatable {
     public var regionsAdded = 0
     /// Regions destroyed and rebuilt from the centre.
     public var regionsRebuilt = 0
+    /// Shards split while the cluster runs.
+    public var shardsSplit = 0
 
     public init() {}
 
@@ -151,23 +153,25 @@ public struct FaultCounts: Sendable, Equatable {
         snapshotsInstalled += other.snapshotsInstalled
         regionsAdded += other.regionsAdded
         regionsRebuilt += other.regionsRebuilt
+        shardsSplit += other.shardsSplit
     }
 
     /// The counters in a fixed order, for passing between processes.
     public var values: [Int] {
         [messagesSent, messagesDropped, messagesDuplicated, messagesDelayed, nodePartitions, regionCenterCuts, asymmetricCuts,
          crashes, unsyncedBatchesLost, corruptionsInjected, corruptionsDetected, membershipChanges, leadershipTransfers,
-         centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt]
+         centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt, shardsSplit]
     }
 
     /// The inverse of `values`; nil when the count of values is wrong.
     public init?(values: [Int]) {
-        guard values.count == 17 else { return nil }
+        guard values.count == 18 else { return nil }
         (messagesSent, messagesDropped, messagesDuplicated, messagesDelayed, nodePartitions, regionCenterCuts, asymmetricCuts) =
             (values[0], values[1], values[2], values[3], values[4], values[5], values[6])
         (crashes, unsyncedBatchesLost, corruptionsInjected, corruptionsDetected, membershipChanges, leadershipTransfers) =
             (values[7], values[8], values[9], values[10], values[11], values[12])
-        (centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt) = (values[13], values[14], values[15], values[16])
+        (centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt, shardsSplit) =
+            (values[13], values[14], values[15], values[16], values[17])
     }
 
     /// One line per counter, for reports.
@@ -181,7 +185,7 @@ public struct FaultCounts: Sendable, Equatable {
             "log corruptions detected: \(corruptionsDetected)", "membership changes: \(membershipChanges)",
             "leadership transfers: \(leadershipTransfers)", "centre-rule switches: \(centerRuleSwitches)",
             "snapshots installed: \(snapshotsInstalled)", "regions added: \(regionsAdded)",
-            "regions rebuilt from the centre: \(regionsRebuilt)",
+            "regions rebuilt from the centre: \(regionsRebuilt)", "shards split: \(shardsSplit)",
         ]
     }
 }

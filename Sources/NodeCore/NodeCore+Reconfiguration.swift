@@ -27,6 +27,9 @@ extension NodeCore {
         if !voters.contains(nodeID) { return "the voters must include node \(nodeID), whose log the group keeps" }
         if group.raft.lostLogFloor != nil { return "this replica is repairing a damaged log and cannot be the group's only copy" }
         if group.inboundSnapshot != nil { return "this replica is receiving a state image; retry once it is installed" }
+        if !Self.holdsState(group) {
+            return "this replica holds nothing of group \(group.id) yet (a split group not yet created here, or a replica never filled); retry once it has applied its parent's split"
+        }
         return nil
     }
 

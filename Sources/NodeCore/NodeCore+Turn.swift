@@ -158,6 +158,8 @@ extension NodeCore {
     private func apply(_ entries: [Entry], group: GroupHost, into batch: inout DiskBatch) -> Bool {
         guard !entries.isEmpty else { return true }
         var transaction = Transaction(base: GroupStateReader(reader: disk, group: group.id, generation: group.generation))
+        // The configuration as of each entry, for a split (a new group starts with it).
+        var membership = group.raft.membership
         for entry in entries {
             let proposal = group.proposals.removeValue(forKey: entry.index)
             let ours = proposal?.term == entry.term
@@ -165,6 +167,7 @@ extension NodeCore {
                 for reply in proposal.replies.compactMap({ $0 }) { respond(reply, .failed(.superseded)) }
             }
             if entry.kind == .configChange {
+                if let change = try? ConfigChange.decode(entry.data), case .success(let next) = membership.applying(change) { membership = next }
                 if ours, let reply = proposal?.replies.first ?? nil { respond(reply, .done(index: entry.index)) }
             } else if !entry.data.isEmpty {
                 let commands: [[UInt8]]
@@ -178,7 +181,11 @@ extension NodeCore {
                     let context = CommandContext(group: group.id, index: entry.index, term: entry.term, position: position)
                     let outcome: [UInt8]
                     do {
-                        outcome = try group.machine.apply(command, context: context, state: &transaction)
+                        if let split = SplitCommand.decode(command) {
+                            outcome = try applySplit(split, group: group, at: entry, membership: membership, state: &transaction, into: &batch).encode()
+                        } else {
+                            outcome = try group.machine.apply(command, context: context, state: &transaction)
+                        }
                     } catch {
                         halt(group, reason: "applying entry \(entry.index): \(error)")
                         return false

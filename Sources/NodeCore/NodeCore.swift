@@ -148,6 +148,15 @@ public final class NodeCore {
                 respond(reply, .failed(.overloaded("\(options.pendingRequestsMax) requests pending on node \(nodeID)")))
                 return
             }
+            if let split = SplitCommand.decode(command) {
+                if let refusal = splitRefusal(split, group: group) {
+                    respond(reply, .refused(outcome: SplitOutcome.refused(refusal).encode()))
+                    return
+                }
+                group.queuedCommands.append((command, reply, deadline))
+                group.queuedBytes += command.count
+                return
+            }
             do {
                 let reader = GroupStateReader(reader: disk, group: group.id, generation: group.generation)
                 if try group.machine.precheck(command, state: reader) != nil {

@@ -119,6 +119,9 @@ public enum NodeCoreEvent: Sendable {
     /// survive, a configuration entry at `index` (in the new `term`) names `voters` as the only
     /// voters. Committed entries beyond `keptThrough` that this replica never held are lost.
     case forcedReconfiguration(group: GroupID, keptThrough: UInt64, index: UInt64, term: UInt64, voters: Set<NodeID>)
+    /// This replica applied the split of `group` at `index` and created `newGroup` from it, its
+    /// log starting after `index` (`term`) with `membership`.
+    case groupSplit(group: GroupID, newGroup: GroupID, index: UInt64, term: UInt64, membership: Membership)
 }
 
 /// Receives `NodeCoreEvent`s. Observation only: nothing it does may change a decision.

@@ -69,6 +69,12 @@ public struct RegistryMachine: StateMachine {
         return try decoded.evaluate(in: state).encode()
     }
 
+    /// Refuses: a shard splits through `ShardMachine`, which also moves the services' records
+    /// and answers for what moved; this machine alone would leave them behind.
+    public func split(_ key: [UInt8], newGroup: GroupID, state: inout Transaction) throws -> StateSplit {
+        .refused("a register without its services cannot be split; shards run ShardMachine")
+    }
+
     /// The outcome of a command whose bytes do not decode. Deterministic: it depends only on
     /// the bytes (through the codec error), so every replica answers the same.
     public static func malformedCommandOutcome(_ error: CodecError) -> CommandOutcome {

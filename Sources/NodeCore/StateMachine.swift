@@ -31,6 +31,19 @@ public protocol StateMachine {
     func apply(_ command: [UInt8], context: CommandContext, state: inout Transaction) throws -> [UInt8]
     /// Answers a read-only query.
     func query(_ query: [UInt8], state: any KeyValueReader) throws -> [UInt8]
+    /// Gives up part of the state to a new group (a committed `SplitCommand`): deletes from
+    /// `state` what moves and returns every record the new group starts with. Must be
+    /// deterministic, like `apply`; throws only when the state cannot be read.
+    func split(_ key: [UInt8], newGroup: GroupID, state: inout Transaction) throws -> StateSplit
+}
+
+/// What a state machine answers to a split.
+public enum StateSplit {
+    /// Nothing changed, for this reason.
+    case refused(String)
+    /// The new group's records (keys without the group's prefix); `moved` of them were
+    /// deleted here, the others are kept by both groups.
+    case split(records: [(key: [UInt8], value: [UInt8])], moved: UInt64)
 }
 
 /// Why a group's state could not be read.

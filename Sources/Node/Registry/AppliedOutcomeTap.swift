@@ -61,4 +61,8 @@ struct TappedRegistryMachine: StateMachine {
     func query(_ query: [UInt8], state: any KeyValueReader) throws -> [UInt8] {
         try inner.query(query, state: state)
     }
+
+    func split(_ key: [UInt8], newGroup: GroupID, state: inout Transaction) throws -> StateSplit {
+        try inner.split(key, newGroup: newGroup, state: &state)
+    }
 }
