@@ -83,6 +83,7 @@ final class InvariantChecker: NodeCoreObserver {
         let raft = simulation.nodes[node]?.core?.raft(of: group)
         if let snapshot {
             simulation.faults.snapshotsInstalled += 1
+            if simulation.split.newGroup == group { simulation.faults.splitReplicasFilledBySnapshot += 1 }
             if node == Simulation.centerID { centerSnapshot[group] = max(centerSnapshot[group] ?? 0, snapshot.index) }
         }
         guard let first = persisted.first else { return }
@@ -183,6 +184,9 @@ final class InvariantChecker: NodeCoreObserver {
                 fail("forced reconfiguration of group \(group) on node \(node): its entry \(at) is not the committed one (term \(value.term))")
             }
         }
+        // Entries beyond the kept log were never committed and lived only on destroyed nodes: they
+        // are gone for good, and the new term may reuse their (index, term) with other entries.
+        for key in entries.keys where key.group == group && key.index > keptThrough { entries[key] = nil }
         simulation.forcedReconfigurationObserved(node: node, group: group, keptThrough: keptThrough)
     }
 

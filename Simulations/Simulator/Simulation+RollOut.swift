@@ -14,6 +14,9 @@ struct RollOutState {
     var regionAdded = false
     var lossStarted = false
     var rebuilt = false
+    /// The region's groups when it was destroyed: each must be forced onto the centre's log (a
+    /// group split off later, from a forced group, is born with the centre as its voter).
+    var destroyedGroups: [GroupID] = []
     /// When a step last sent its requests (they are sent again after a second without effect).
     var lastSentMs: UInt64 = 0
 }
@@ -151,17 +154,31 @@ extension Simulation {
             faults.regionsRebuilt += 1
             record("roll-out: region \(RollOutState.firstRegion) destroyed", mixing: [43])
             regionNodes[RollOutState.firstRegion] = RollOutState.rebuiltNodes
+            rollOut.destroyedGroups = lostGroups.map(\.id)
         }
         guard let center = nodes[Simulation.centerID], center.isUp else { return again(.destroy) }
-        let pending = lostGroups.filter { forcedReconfigurations[$0.id] == nil }
+        let pending = lostGroups.filter { rollOut.destroyedGroups.contains($0.id) && forcedReconfigurations[$0.id] == nil }
         guard !pending.isEmpty else { return next(.newNodes) }
-        if dueToSend() {
-            for group in pending {
-                record("roll-out: force g\(group.id) onto the centre's log", mixing: [48, group.id])
-                _ = submit(.forceReconfiguration(group: group.id, voters: [Simulation.centerID]), to: center)
-            }
-        }
+        if dueToSend() { force(pending, on: center) }
         again(.destroy)
+    }
+
+    private func force(_ groups: [GroupDescriptor], on center: SimNode) {
+        for group in groups {
+            record("roll-out: force g\(group.id) onto the centre's log", mixing: [48, group.id])
+            _ = submit(.forceReconfiguration(group: group.id, voters: [Simulation.centerID]), to: center)
+        }
+    }
+
+    /// Groups of the lost region that the centre holds with destroyed voters and that were not
+    /// forced yet: a split committed before the loss and carried out by the centre only after
+    /// its parent was forced creates its group with the parent's old voters.
+    private var groupsWithDestroyedVoters: [GroupDescriptor] {
+        guard let center = nodes[Simulation.centerID]?.core else { return [] }
+        return lostGroups.filter { group in
+            guard forcedReconfigurations[group.id] == nil, let raft = center.raft(of: group.id) else { return false }
+            return raft.membership.voters.contains { nodes[$0]?.destroyed ?? false }
+        }
     }
 
     private func startRebuiltNodes() {
@@ -180,6 +197,11 @@ extension Simulation {
         let joining = Set(RollOutState.rebuiltNodes.prefix(3))
         let send = dueToSend()
         var done = true
+        let unforced = groupsWithDestroyedVoters
+        if !unforced.isEmpty {
+            done = false
+            if send, let center = nodes[Simulation.centerID], center.isUp { force(unforced, on: center) }
+        }
         for group in lostGroups {
             guard let leader = leader(of: group.id), let raft = leader.core?.raft(of: group.id) else {
                 done = false
@@ -217,7 +239,7 @@ extension Simulation {
         }
         let joining = Set(RollOutState.rebuiltNodes.prefix(3))
         for group in lostGroups {
-            guard forcedReconfigurations[group.id] != nil else {
+            guard forcedReconfigurations[group.id] != nil || !rollOut.destroyedGroups.contains(group.id) else {
                 fail("roll-out: group \(group.id) was never forced onto the centre's log")
                 continue
             }

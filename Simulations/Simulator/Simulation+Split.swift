@@ -36,7 +36,8 @@ extension Simulation {
 
     /// Proposes the split, again every second until a replica has carried it out.
     func splitShard() {
-        guard case .faults = phase else { return }
+        // Proposed until carried out, faults or not, as an operator would go on.
+        if case .done = phase { return }
         if split.parent == nil {
             let candidates = groups.filter { (workload?.offices[$0.id]?.count ?? 0) >= 2 }.map(\.id).sorted()
             guard !candidates.isEmpty else { return }

@@ -132,6 +132,9 @@ public struct FaultCounts: Sendable, Equatable {
     public var regionsRebuilt = 0
     /// Shards split while the cluster runs.
     public var shardsSplit = 0
+    /// Replicas of a split group filled by a snapshot from its leader rather than by applying
+    /// the split themselves.
+    public var splitReplicasFilledBySnapshot = 0
 
     public init() {}
 
@@ -154,24 +157,26 @@ public struct FaultCounts: Sendable, Equatable {
         regionsAdded += other.regionsAdded
         regionsRebuilt += other.regionsRebuilt
         shardsSplit += other.shardsSplit
+        splitReplicasFilledBySnapshot += other.splitReplicasFilledBySnapshot
     }
 
     /// The counters in a fixed order, for passing between processes.
     public var values: [Int] {
         [messagesSent, messagesDropped, messagesDuplicated, messagesDelayed, nodePartitions, regionCenterCuts, asymmetricCuts,
          crashes, unsyncedBatchesLost, corruptionsInjected, corruptionsDetected, membershipChanges, leadershipTransfers,
-         centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt, shardsSplit]
+         centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt, shardsSplit,
+         splitReplicasFilledBySnapshot]
     }
 
     /// The inverse of `values`; nil when the count of values is wrong.
     public init?(values: [Int]) {
-        guard values.count == 18 else { return nil }
+        guard values.count == 19 else { return nil }
         (messagesSent, messagesDropped, messagesDuplicated, messagesDelayed, nodePartitions, regionCenterCuts, asymmetricCuts) =
             (values[0], values[1], values[2], values[3], values[4], values[5], values[6])
         (crashes, unsyncedBatchesLost, corruptionsInjected, corruptionsDetected, membershipChanges, leadershipTransfers) =
             (values[7], values[8], values[9], values[10], values[11], values[12])
-        (centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt, shardsSplit) =
-            (values[13], values[14], values[15], values[16], values[17])
+        (centerRuleSwitches, snapshotsInstalled, regionsAdded, regionsRebuilt, shardsSplit, splitReplicasFilledBySnapshot) =
+            (values[13], values[14], values[15], values[16], values[17], values[18])
     }
 
     /// One line per counter, for reports.
@@ -186,6 +191,7 @@ public struct FaultCounts: Sendable, Equatable {
             "leadership transfers: \(leadershipTransfers)", "centre-rule switches: \(centerRuleSwitches)",
             "snapshots installed: \(snapshotsInstalled)", "regions added: \(regionsAdded)",
             "regions rebuilt from the centre: \(regionsRebuilt)", "shards split: \(shardsSplit)",
+            "split-group replicas filled by a snapshot: \(splitReplicasFilledBySnapshot)",
         ]
     }
 }

@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var connection: ConnectionOptions
-    @Option(name: .long, help: "register, read, mixed or import.") var workload: BenchSettings.Workload = .register
+    @Option(name: .long, help: "register, read, mixed, import or ping (GET /healthz: the HTTPS ceiling).") var workload: BenchSettings.Workload = .register
     @Option(name: [.short, .long], help: "Concurrent clients.") var concurrency = 1
     @Option(name: .long, help: "Seconds measured.") var duration = 25.0
     @Option(name: .long, help: "Seconds of warm-up before measuring.") var warmup = 2.0

@@ -38,12 +38,16 @@ final class ThreeNodes {
     var hold: (_ from: NodeID, _ to: NodeID, _ description: String) -> Bool = { _, _, _ in false }
     var held: [(from: NodeID, to: NodeID, frame: [UInt8])] = []
     private let configure: (inout NodeCoreOptions) -> Void
+    private let machine: @Sendable () -> any StateMachine
     private var nextTicket: ClientTicket = 1
     private var nowMs: UInt64 = 1_767_225_600_000
 
-    /// Three nodes whose options `configure` may change (compaction, snapshot chunks).
-    init(configure: @escaping (inout NodeCoreOptions) -> Void = { _ in }) throws {
+    /// Three nodes whose options `configure` may change (compaction, snapshot chunks), each
+    /// group running `machine` (the register alone unless a test needs the shard's services).
+    init(configure: @escaping (inout NodeCoreOptions) -> Void = { _ in },
+         machine: @escaping @Sendable () -> any StateMachine = { RegistryMachine() }) throws {
         self.configure = configure
+        self.machine = machine
         let membership = Membership(voters: [1, 2, 3])
         for id: NodeID in [1, 2, 3] {
             disks[id] = MemoryDisk()
@@ -57,7 +61,7 @@ final class ThreeNodes {
         var options = NodeCoreOptions(nodeID: id, randomSeed: seed)
         configure(&options)
         return try NodeCore(options: options, disk: disks[id]!,
-                            network: MailboxNetwork(node: id, mailbox: mailbox), machines: { _ in RegistryMachine() })
+                            network: MailboxNetwork(node: id, mailbox: mailbox), machines: { [machine] _ in machine() })
     }
 
     /// Stops node `id` and opens it again on its disk, with a fresh seed as a real node draws

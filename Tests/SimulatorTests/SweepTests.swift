@@ -23,11 +23,12 @@ import Testing
 
     static let rollOutSeeds: [UInt64] = Array(2_001...2_030)
 
-    @Test("every seed passes the roll-out: a region added while the first writes, the first destroyed and rebuilt from the centre", arguments: rollOutSeeds)
+    @Test("every seed passes the roll-out: a region added while the first writes, a shard split, the first region destroyed and rebuilt from the centre", arguments: rollOutSeeds)
     func seedPassesTheRollOut(seed: UInt64) {
         let result = Simulation(options: SimulationOptions(seed: seed, profile: .rollOut)).run()
         #expect(result.passed, "seed \(seed): \(result.failures.prefix(3).joined(separator: " | ")); replay: swift run -c release sijil-sim --seed-start \(seed) --seeds 1 --profile roll-out --trace")
         #expect(result.faults.regionsAdded == 1 && result.faults.regionsRebuilt == 1, "seed \(seed): \(result.faults.regionsAdded) added, \(result.faults.regionsRebuilt) rebuilt")
+        #expect(result.faults.shardsSplit == 1, "seed \(seed): \(result.faults.shardsSplit) shards split")
     }
 
     @Test("the sweep injects every kind of fault")
@@ -40,6 +41,7 @@ import Testing
         #expect(totals.corruptionsDetected >= totals.corruptionsInjected)
         #expect(totals.membershipChanges > 0 && totals.leadershipTransfers > 0 && totals.centerRuleSwitches > 0)
         #expect(totals.snapshotsInstalled > 0, "no snapshot was streamed in 40 seeds")
+        #expect(totals.shardsSplit > 0, "no shard split in 40 seeds")
     }
 }
 

@@ -34,6 +34,7 @@ struct BenchRequestSource: Sendable {
         case .read: "get"
         case .mixed: "mixed"
         case .import: "import"
+        case .ping: "ping"
         }
     }
 
@@ -94,7 +95,16 @@ struct BenchRequestSource: Sendable {
         case .read: return read(&random)
         case .mixed: return Int(random.next() % 100) < readPercent ? read(&random) : registration(sequence)
         case .import: return imports!.request(sequence: sequence)
+        case .ping: return ping(sequence)
         }
+    }
+
+    /// A round trip to the node that leads the shards in turn: TLS, HTTP and the router, and
+    /// nothing of the register.
+    private func ping(_ sequence: UInt64) -> BenchRequest {
+        let shards = topology.regions.flatMap(\.shards)
+        let group = shards.isEmpty ? 0 : shards[Int(sequence % UInt64(shards.count))].group
+        return BenchRequest(method: .GET, path: "/healthz", headers: [], body: nil, group: group, expectedStatuses: [200], acts: 0)
     }
 
     private func registration(_ sequence: UInt64) -> BenchRequest {

@@ -11,6 +11,9 @@ public struct BenchSettings: Sendable, Equatable {
         /// Bulk import of digitised historical acts (`POST /v1/imports`), `importBatchActs`
         /// acts per request.
         case `import`
+        /// `GET /healthz`: an HTTPS round trip that reaches no shard and writes nothing, the
+        /// ceiling of what this client and the nodes' HTTP stack can exchange on the machine.
+        case ping
     }
 
     /// Where requests go.
