@@ -1,0 +1,93 @@
+import Foundation
+import Node
+import Registry
+import Testing
+
+/// `split-shard` on real processes (the three nodes of Rabat-Salé-Kénitra and the centre, TLS
+/// on): acts registered in offices on both sides of the split point; the group split at the
+/// office that halves its acts; then every act reads back, a moved office takes new acts with
+/// its numbering continuing, every chain of every replica matches the centre, and the new group
+/// has a leader.
+@Suite(.serialized)
+struct ShardSplitTests {
+    static let actsPerOffice = 2
+
+    @Test func splittingAShardKeepsEveryActReadableWritableAndVerifiedOnEveryReplica() async throws {
+        let cluster = try await TestCluster.start()
+        do {
+            try await run(cluster)
+        } catch {
+            await cluster.stop()
+            Issue.record("node logs:\n\(cluster.logTail())")
+            throw error
+        }
+        await cluster.stop()
+    }
+
+    func run(_ cluster: TestCluster) async throws {
+        let layout = cluster.layout
+        let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("registrar", layout: layout))
+        let operatorHTTP = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("operator", layout: layout))
+        let regional = layout.topology.nodes.filter { !$0.isCenter }
+        let client = RegistryClient(http: http, addresses: regional.map(\.http))
+        let shard = layout.topology.regions[0].shards[0]
+        let known = ReferenceData.embedded.offices(in: RegionCode(layout.topology.regions[0].code)).map(\.code.rawValue).sorted()
+            .filter { shard.firstOffice <= $0 && $0 <= shard.lastOffice }
+        try #require(known.count >= 4, "group \(shard.group) holds \(known.count) known offices; the test needs 4")
+        let offices = [known[0], known[1], known[known.count / 2], known[known.count - 1]]
+        let now = Timestamp.minute(of: Date())
+
+        var written: [WriteResponse] = []
+        for (writer, office) in offices.enumerated() {
+            for n in 0..<Self.actsPerOffice {
+                let response = try await client.write(path: "/v1/acts/births", body: try TestActs.birth(office: office, writer: writer, n: n, recordedAt: now))
+                try #require(response.status == 201, "office \(office): HTTP \(response.status) \(response.text)")
+                written.append(try response.decode(WriteResponse.self))
+            }
+        }
+
+        // Split at the office that halves the group's acts: the third of the four offices.
+        let admin = ClusterAdmin(http: operatorHTTP, waitMs: CrashRecoveryTests.waitMs, say: { print("split-shard: \($0)") })
+        var operations = RegionOperations(layout: layout, admin: admin) { nodes in
+            throw ClusterOperationError(description: "a split starts no node, asked to start \(nodes.map(\.id))")
+        }
+        let report = try await operations.splitShard(shard.group, at: nil)
+        let topology = operations.layout.topology
+        #expect(report.firstOffice == offices[2] && report.lastOffice == shard.lastOffice)
+        #expect(report.group == shard.group && topology.group(forOffice: offices[2]) == report.newGroup)
+        #expect(topology.group(forOffice: offices[1]) == shard.group)
+        #expect(report.notUpdated.isEmpty, "every node took topology version \(report.topologyVersion): \(report.notUpdated)")
+        #expect(Set(report.voters) == Set(layout.topology.activeNodes.map(\.id)), "the new group has the parent's voters")
+        #expect(try ClusterLayout.open(directory: layout.directory).topology == topology, "the cluster directory holds the new version")
+
+        // (a) Every act, on both sides, reads back; on every replica, the centre included.
+        for act in written {
+            let response = try await client.get("/v1/acts/\(act.actPath)")
+            try #require(response.status == 200, "\(act.actPath): HTTP \(response.status) \(response.text)")
+            #expect(try response.decode(ActResponse.self).record.act.requestID == act.requestID)
+            for node in layout.topology.nodes {
+                // A follower applies the split a moment after the leader answered it.
+                try await CrashRecoveryTests().waitUntil("\(act.actPath) reads on node \(node.id)") {
+                    (try? await http.send("GET", node.http, "/v1/acts/\(act.actPath)?consistency=stale"))?.status == 200
+                }
+            }
+        }
+
+        // (b) A moved office takes a new act, numbered after the ones it had before the split.
+        let moved = try await client.write(path: "/v1/acts/births", body: try TestActs.birth(office: offices[3], writer: 9, n: 0, recordedAt: now))
+        try #require(moved.status == 201, "HTTP \(moved.status) \(moved.text)")
+        let act = try moved.decode(WriteResponse.self)
+        #expect(act.actID.register.office.rawValue == offices[3] && act.actID.number == UInt64(Self.actsPerOffice) + 1)
+
+        // (c) Every chain of every group, on every regional replica, matches the centre's.
+        let verification = try await ClusterVerification.run(topology, admin: admin)
+        #expect(verification.clean, "differences \(verification.differences), unchecked \(verification.unchecked)")
+        #expect(verification.groups == 3)
+        #expect(verification.registers >= offices.count, "the registers of every office were verified")
+
+        // (d) The status lists the new group with a leader and its members.
+        let status = await ClusterStatusReport.collect(topology: topology, client: operatorHTTP)
+        let row = try #require(status.rows.first { $0.group == report.newGroup }, "status lists group \(report.newGroup)")
+        #expect(row.leader != nil && Set(row.members) == Set(report.voters), "\(row)")
+    }
+}
