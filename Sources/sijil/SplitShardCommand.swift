@@ -30,9 +30,11 @@ extension ClusterCommand {
                 throw ExitCode(1)
             }
             if json { return try ClusterCommand.printJSON(report) }
+            let how = report.index.map { index in "split at index \(index)" } ?? "split earlier, now recorded"
+            let records = report.movedRecords.map { " (\($0) records)" } ?? ""
             print("""
-                group \(report.group) split at index \(report.index): offices \(report.firstOffice)...\(report.lastOffice) \
-                (\(report.movedRecords) records) now in group \(report.newGroup), voters \(report.voters.map(String.init).joined(separator: ",")), \
+                group \(report.group) \(how): offices \(report.firstOffice)...\(report.lastOffice)\(records) \
+                now in group \(report.newGroup), voters \(report.voters.map(String.init).joined(separator: ",")), \
                 leader \(report.leader); topology version \(report.topologyVersion)
                 """)
             if !report.notUpdated.isEmpty, let dir = connection.dir {

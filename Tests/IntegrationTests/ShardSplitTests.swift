@@ -7,7 +7,7 @@ import Testing
 /// on): acts registered in offices on both sides of the split point; the group split at the
 /// office that halves its acts; then every act reads back, a moved office takes new acts with
 /// its numbering continuing, every chain of every replica matches the centre, and the new group
-/// has a leader.
+/// has a leader; a split made by the route alone is recorded by the next run, not made twice.
 @Suite(.serialized)
 struct ShardSplitTests {
     static let actsPerOffice = 2
@@ -54,6 +54,7 @@ struct ShardSplitTests {
         let report = try await operations.splitShard(shard.group, at: nil)
         let topology = operations.layout.topology
         #expect(report.firstOffice == offices[2] && report.lastOffice == shard.lastOffice)
+        #expect(report.index != nil && (report.movedRecords ?? 0) > 0, "the split was made by this run and moved the upper offices' acts")
         #expect(report.group == shard.group && topology.group(forOffice: offices[2]) == report.newGroup)
         #expect(topology.group(forOffice: offices[1]) == shard.group)
         #expect(report.notUpdated.isEmpty, "every node took topology version \(report.topologyVersion): \(report.notUpdated)")
@@ -79,15 +80,42 @@ struct ShardSplitTests {
         let act = try moved.decode(WriteResponse.self)
         #expect(act.actID.register.office.rawValue == offices[3] && act.actID.number == UInt64(Self.actsPerOffice) + 1)
 
+        // A split made by the route alone (a run that stopped before saving the topology) is
+        // recorded by the next run, not made twice.
+        let upper = topology.regions[0].shards.first { $0.group == layout.topology.regions[0].shards[1].group }!
+        let routeSplit = try await operatorHTTP.sendJSON("POST", regional[1].http, "/v1/admin/groups/\(upper.group)/split",
+                                                         SplitBody(newGroup: 4004, firstOffice: upper.firstOffice + 1, lastOffice: upper.lastOffice))
+        try #require(routeSplit.status == 200, "HTTP \(routeSplit.status) \(routeSplit.text)")
+        let recorded = try await operations.splitShard(upper.group, at: upper.firstOffice + 1)
+        #expect(recorded.newGroup == 4004 && recorded.index == nil && recorded.movedRecords == nil)
+        #expect(recorded.topologyVersion == report.topologyVersion + 1)
+        #expect(operations.layout.topology.group(forOffice: upper.lastOffice) == 4004)
+        let latest = operations.layout.topology
+
         // (c) Every chain of every group, on every regional replica, matches the centre's.
-        let verification = try await ClusterVerification.run(topology, admin: admin)
+        let verification = try await ClusterVerification.run(latest, admin: admin)
         #expect(verification.clean, "differences \(verification.differences), unchecked \(verification.unchecked)")
-        #expect(verification.groups == 3)
+        #expect(verification.groups == 4)
         #expect(verification.registers >= offices.count, "the registers of every office were verified")
 
         // (d) The status lists the new group with a leader and its members.
-        let status = await ClusterStatusReport.collect(topology: topology, client: operatorHTTP)
-        let row = try #require(status.rows.first { $0.group == report.newGroup }, "status lists group \(report.newGroup)")
-        #expect(row.leader != nil && Set(row.members) == Set(report.voters), "\(row)")
+        let status = await ClusterStatusReport.collect(topology: latest, client: operatorHTTP)
+        for split in [report, recorded] {
+            let row = try #require(status.rows.first { $0.group == split.newGroup }, "status lists group \(split.newGroup)")
+            #expect(row.leader != nil && Set(row.members) == Set(split.voters), "\(row)")
+        }
+
+        // A node restarted after the splits recovers the new groups from its disk (the topology
+        // names them without members) and serves their acts.
+        let restarted = regional[2]
+        #expect(await cluster.processes.stop(restarted.id, signal: SIGTERM, timeoutMs: CrashRecoveryTests.waitMs))
+        try cluster.processes.start(restarted.id)
+        for act in written + [act] {
+            try await CrashRecoveryTests().waitUntil("\(act.actPath) reads on restarted node \(restarted.id)") {
+                (try? await http.send("GET", restarted.http, "/v1/acts/\(act.actPath)?consistency=stale"))?.status == 200
+            }
+        }
+        let again = await ClusterStatusReport.collect(topology: latest, client: operatorHTTP)
+        #expect(Set(again.rows.map(\.group)) == Set(latest.regions[0].shards.map(\.group)))
     }
 }

@@ -84,7 +84,7 @@ extension ClusterTopology {
         let shardIndex = region.shards.firstIndex { $0.group == group }!
         let parent = region.shards[shardIndex]
         guard parent.firstOffice < office && office <= parent.lastOffice else {
-            throw NodeConfiguration.Problem(description: "office \(office) is not inside group \(group)'s \(parent.firstOffice)...\(parent.lastOffice) after its first office: the split point must leave offices on both sides")
+            throw NodeConfiguration.Problem(description: "office \(office) cannot split group \(group) (offices \(parent.firstOffice)...\(parent.lastOffice)): give an office after \(parent.firstOffice) and at most \(parent.lastOffice), so that offices stay on both sides")
         }
         let used = Set(regions.flatMap { $0.shards.map(\.group) })
         let base = UInt64(region.code) * 1_000

@@ -11,10 +11,11 @@ public struct ShardSplitReport: Codable, Sendable, Equatable {
     public var firstOffice: UInt32
     /// The last office that moved.
     public var lastOffice: UInt32
-    /// The split's position in the group's log.
-    public var index: UInt64
-    /// State records that moved to the new group.
-    public var movedRecords: UInt64
+    /// The split's position in the group's log (absent when the split was made by an earlier
+    /// run whose topology was not pushed, and this run only recorded it).
+    public var index: UInt64?
+    /// State records that moved to the new group (absent as `index`).
+    public var movedRecords: UInt64?
     /// The new group's voters (the group's at the split).
     public var voters: [UInt64]
     /// The topology version that describes the cluster after the split.
@@ -31,7 +32,9 @@ extension RegionOperations {
     /// `at` is nil, at the office that leaves about half of its acts on each side. The split is
     /// a command in the group's log, sent to its leader; once it is applied, the next topology
     /// version (which names the new group) is saved and pushed to every node, and the new group's
-    /// leader is awaited. Nothing changes when the split is refused.
+    /// leader is awaited. Nothing changes when the split is refused. When the new group already
+    /// exists (an earlier run split the group and stopped before saving the topology), the
+    /// split is not sent again: this run saves and pushes the topology that names it.
     public mutating func splitShard(_ group: UInt64, at: UInt32?) async throws -> ShardSplitReport {
         let old = layout.topology
         guard let region = old.region(ofGroup: group) else { throw ClusterOperationError(description: "group \(group) is not in the topology") }
@@ -45,17 +48,43 @@ extension RegionOperations {
             throw ClusterOperationError(description: "\(error)")
         }
         admin.say("group \(group) (region \(region.key)): offices \(shard.firstOffice)...\(shard.lastOffice) move to new group \(shard.group)")
-        let body = SplitBody(newGroup: shard.group, firstOffice: shard.firstOffice, lastOffice: shard.lastOffice)
-        let split = try await sendSplit(group, body, old)
-        admin.say("group \(group): split applied at index \(split.index), \(split.movedRecords) records moved, voters \(split.voters.map(String.init).joined(separator: ","))")
+        let split: SplitResponse?
+        var voters: [UInt64]
+        if let existing = await splitGroupStatus(shard.group, old) {
+            // Only a split creates a group the topology does not name: an earlier run (or the
+            // route by hand) split the group and stopped before the topology was saved. The
+            // split is not sent twice; this run records it.
+            split = nil
+            voters = existing.voters
+            admin.say("group \(shard.group) already exists (a split made earlier, not yet in the topology): recording it")
+        } else {
+            let body = SplitBody(newGroup: shard.group, firstOffice: shard.firstOffice, lastOffice: shard.lastOffice)
+            let response = try await sendSplit(group, body, old)
+            split = response
+            voters = response.voters
+            admin.say("group \(group): split applied at index \(response.index), \(response.movedRecords) records moved, voters \(voters.map(String.init).joined(separator: ","))")
+        }
+        voters.sort()
         try layout.save(next)
         admin.say("topology version \(next.effectiveVersion): group \(shard.group) serves offices \(shard.firstOffice)...\(shard.lastOffice)")
         let refused = await admin.push(next)
         let leader = try await admin.wait("new group \(shard.group) has a leader") { await admin.leaderView(of: shard.group, next)?.node.id }
         admin.say("group \(shard.group): leader \(leader)")
         return ShardSplitReport(
-            group: group, newGroup: shard.group, firstOffice: shard.firstOffice, lastOffice: shard.lastOffice, index: split.index,
-            movedRecords: split.movedRecords, voters: split.voters, topologyVersion: next.effectiveVersion, leader: leader, notUpdated: refused)
+            group: group, newGroup: shard.group, firstOffice: shard.firstOffice, lastOffice: shard.lastOffice, index: split?.index,
+            movedRecords: split?.movedRecords, voters: voters, topologyVersion: next.effectiveVersion, leader: leader, notUpdated: refused)
+    }
+
+    /// `group` as the first node that hosts it with members sees it. The topology does not name
+    /// it yet, so no node hosts it empty: a replica with voters exists only if the split that
+    /// creates it was applied.
+    private func splitGroupStatus(_ group: UInt64, _ topology: ClusterTopology) async -> GroupStatus? {
+        for node in topology.activeNodes {
+            guard let response = try? await admin.http.send("GET", node.http, "/v1/cluster/status"), response.status == 200,
+                  let body = try? response.decode(NodeStatusBody.self) else { continue }
+            if let status = body.groups.first(where: { $0.group == group && !$0.voters.isEmpty }) { return status }
+        }
+        return nil
     }
 
     /// Sends the split to the group's leader, again while a leader is being elected (503
@@ -70,7 +99,7 @@ extension RegionOperations {
             } catch {
                 throw ClusterOperationError(description: """
                     group \(group): no answer from node \(leader.id) (\(error)); the split may or may not have happened: \
-                    `sijil cluster status` lists group \(body.newGroup) if it did, then push the topology with the split (run split-shard again)
+                    run the same split-shard again (with --at \(body.firstOffice)): it records the split if it happened, and makes it otherwise
                     """)
             }
             if response.status == 200 { return try response.decode(SplitResponse.self) }
