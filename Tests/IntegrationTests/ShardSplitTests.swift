@@ -13,21 +13,13 @@ struct ShardSplitTests {
     static let actsPerOffice = 2
 
     @Test func splittingAShardKeepsEveryActReadableWritableAndVerifiedOnEveryReplica() async throws {
-        let cluster = try await TestCluster.start()
-        do {
-            try await run(cluster)
-        } catch {
-            await cluster.stop()
-            Issue.record("node logs:\n\(cluster.logTail())")
-            throw error
-        }
-        await cluster.stop()
+        try await TestCluster.with(run)
     }
 
     func run(_ cluster: TestCluster) async throws {
         let layout = cluster.layout
-        let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("registrar", layout: layout))
-        let operatorHTTP = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("operator", layout: layout))
+        let http = try cluster.http("registrar")
+        let operatorHTTP = try cluster.http("operator")
         let regional = layout.topology.nodes.filter { !$0.isCenter }
         let client = RegistryClient(http: http, addresses: regional.map(\.http))
         let shard = layout.topology.regions[0].shards[0]
