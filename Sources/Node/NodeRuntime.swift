@@ -106,9 +106,28 @@ public final class NodeRuntime: Sendable {
         return NodeRuntime(configuration: configuration, metrics: metrics, logger: logger, search: search, loop: loop, transport: transport, disk: disk)
     }
 
-    /// Submits a request to this node and waits for the answer.
+    /// How many groups a request follows after a split (`MovedAnswer`) before giving up. A
+    /// topology one split behind needs one hop; each split a caller missed adds one. More than
+    /// this means the groups point at each other, which a correct log never produces.
+    public static let movedHopsMax = 4
+
+    /// Submits a request to this node and waits for the answer. A request about an office
+    /// whose group gave it up in a split (the caller routed it by an older topology) is sent
+    /// again, unchanged, to the group that holds it now: the moved answer changed nothing, and
+    /// a write keeps its request id, so it stays idempotent.
     public func submit(_ request: ClientRequest) async -> ClientResult {
-        await loop.submit(request)
+        var request = request
+        var result = await loop.submit(request)
+        var path = [request.group]
+        while let group = result.movedTo {
+            guard path.count <= Self.movedHopsMax else {
+                return .failed(.invalidChange("the request moved through groups \(path.map(String.init).joined(separator: " → ")) without reaching the one that holds it; nothing was changed"))
+            }
+            path.append(group)
+            request = request.redirected(to: group)
+            result = await loop.submit(request)
+        }
+        return result
     }
 
     /// Every hosted group as this node sees it.

@@ -17,22 +17,14 @@ struct CrashRecoveryTests {
     static let waitMs: UInt64 = 120_000
 
     @Test func acknowledgedActsSurviveKillingALeaderAndAFollower() async throws {
-        let cluster = try await TestCluster.start()
-        do {
-            try await run(cluster)
-        } catch {
-            await cluster.stop()
-            Issue.record("node logs:\n\(cluster.logTail())")
-            throw error
-        }
-        await cluster.stop()
+        try await TestCluster.with(run)
     }
 
     func run(_ cluster: TestCluster) async throws {
         let layout = cluster.layout
         // A registrar of the region writes and reads acts; an operator reads the cluster's status.
-        let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("registrar", layout: layout))
-        let operatorHTTP = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("operator", layout: layout))
+        let http = try cluster.http("registrar")
+        let operatorHTTP = try cluster.http("operator")
         let regional = layout.topology.nodes.filter { !$0.isCenter }
         let acknowledged = AcknowledgedActs()
         // Offices of both shard groups (the split falls in the province of Kénitra).

@@ -1,6 +1,7 @@
 import Foundation
 import Node
 import Registry
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,6 +68,25 @@ struct TestCluster {
             throw error
         }
         return cluster
+    }
+
+    /// Runs `body` on a new cluster and stops it afterwards, also when `body` fails (the end of
+    /// every node's log is recorded first: the logs go with the directory).
+    static func with(_ body: (TestCluster) async throws -> Void) async throws {
+        let cluster = try await start()
+        do {
+            try await body(cluster)
+        } catch {
+            Issue.record("node logs:\n\(cluster.logTail())")
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+
+    /// A client with a token of `role` (as `DevTokens` issues them).
+    func http(_ role: String) throws -> HTTPSClient {
+        try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token(role, layout: layout))
     }
 
     /// Stops every process (SIGTERM, then SIGKILL) and removes the directory.

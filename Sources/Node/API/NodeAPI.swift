@@ -32,6 +32,7 @@ public enum NodeAPI {
         SearchRoutes(search: runtime.search, access: access, audit: audit).add(to: router)
         ClusterRoutes(runtime: runtime, gateway: gateway, inFlight: inFlight, access: access).add(to: router)
         AdminRoutes(runtime: runtime, gateway: gateway, access: access).add(to: router)
+        SplitRoutes(runtime: runtime, access: access).add(to: router)
         let eWindow = EWindowDesk(services: services, keyring: keyring, payments: payments, audit: audit, now: now)
         let declarations = DeclarationDesk(services: services, audit: audit, now: now, logger: runtime.logger)
         EWindowRoutes(desk: eWindow, access: access).add(to: router)

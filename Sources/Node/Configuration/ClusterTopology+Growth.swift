@@ -37,6 +37,7 @@ extension ClusterTopology {
                 }
                 if now.firstOffice != shard.firstOffice { problems.append("group \(shard.group) changed its first office") }
                 if now.voters != shard.voters { problems.append("group \(shard.group) changed its initial voters") }
+                if now.splitFrom != shard.splitFrom { problems.append("group \(shard.group) changed the group it was split from") }
                 if now.lastOffice > shard.lastOffice { problems.append("group \(shard.group) grew its office range") }
                 // A shard shrinks only by a split: what it gives up must be another shard's.
                 if now.lastOffice < shard.lastOffice {
@@ -46,8 +47,58 @@ extension ClusterTopology {
                     if union != UInt64(given.count) { problems.append("offices \(given.lowerBound)...\(given.upperBound) of group \(shard.group) are no longer served") }
                 }
             }
+            problems += newSplitShardProblems(of: before, now: after)
         }
         return problems
+    }
+
+    /// A shard split from another takes part of what its parent served before: the split in the
+    /// parent's log moves those offices' records, and nothing else could fill it.
+    private func newSplitShardProblems(of before: Region, now after: Region) -> [String] {
+        var problems: [String] = []
+        for shard in after.shards where !before.shards.contains(where: { $0.group == shard.group }) {
+            guard let parentID = shard.splitFrom else { continue }
+            guard let parent = before.shards.first(where: { $0.group == parentID }) else {
+                problems.append("group \(shard.group) is split from group \(parentID), which the previous version does not have")
+                continue
+            }
+            if shard.firstOffice <= parent.firstOffice || shard.lastOffice > parent.lastOffice {
+                problems.append("group \(shard.group) takes offices \(shard.firstOffice)...\(shard.lastOffice), not the upper part of group \(parentID)'s \(parent.firstOffice)...\(parent.lastOffice)")
+            }
+        }
+        return problems
+    }
+
+    /// The shard group ids of region `code` are code × 1000 + k, k from 1 to 999.
+    static let groupsPerRegionMax: UInt64 = 999
+
+    /// The next version with `group` split at office `at`: the group keeps its offices before
+    /// `at`, a new shard (the smallest unused id of the region, split from `group`, no voters of
+    /// its own) takes `at` through the group's last office. The split itself happens in the
+    /// group's log (`SplitCommand`); this is the topology that describes the cluster after it.
+    public func splittingShard(group: UInt64, at office: UInt32) throws -> (ClusterTopology, Shard) {
+        guard let regionIndex = regions.firstIndex(where: { $0.shards.contains { $0.group == group } }) else {
+            throw NodeConfiguration.Problem(description: "group \(group) is not in the topology")
+        }
+        let region = regions[regionIndex]
+        let shardIndex = region.shards.firstIndex { $0.group == group }!
+        let parent = region.shards[shardIndex]
+        guard parent.firstOffice < office && office <= parent.lastOffice else {
+            throw NodeConfiguration.Problem(description: "office \(office) cannot split group \(group) (offices \(parent.firstOffice)...\(parent.lastOffice)): give an office after \(parent.firstOffice) and at most \(parent.lastOffice), so that offices stay on both sides")
+        }
+        let used = Set(regions.flatMap { $0.shards.map(\.group) })
+        let base = UInt64(region.code) * 1_000
+        guard let k = (1...Self.groupsPerRegionMax).first(where: { !used.contains(base + $0) }) else {
+            throw NodeConfiguration.Problem(description: "region \(region.key) has no shard group id left")
+        }
+        let shard = Shard(group: base + k, firstOffice: office, lastOffice: parent.lastOffice, voters: [], splitFrom: group)
+        var next = self
+        next.version = effectiveVersion + 1
+        next.regions[regionIndex].shards[shardIndex].lastOffice = office - 1
+        next.regions[regionIndex].shards.insert(shard, at: shardIndex + 1)
+        let problems = next.successorProblems(of: self)
+        guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
+        return (next, shard)
     }
 
     /// The smallest unused node id of region `code`: code × 100 + k, k from 1 (retired ids

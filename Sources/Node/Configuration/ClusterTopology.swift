@@ -85,19 +85,28 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
         public var firstOffice: UInt32
         /// Last office code of the shard.
         public var lastOffice: UInt32
-        /// Voting members (both sides of a joint configuration).
+        /// Voting members (both sides of a joint configuration). Empty for a shard split from
+        /// another: its voters are its parent's at the split's position in the parent's log.
         public var voters: [UInt64]
         /// Non-voting members.
         public var learners: [UInt64]?
+        /// The group this shard was split from (`sijil cluster split-shard`), absent for a shard
+        /// created with its own voters. Such a shard is created by the split in its parent's log,
+        /// never bootstrapped from this file.
+        public var splitFrom: UInt64?
 
         /// Creates a value from its parts.
-        public init(group: UInt64, firstOffice: UInt32, lastOffice: UInt32, voters: [UInt64], learners: [UInt64]? = nil) {
+        public init(group: UInt64, firstOffice: UInt32, lastOffice: UInt32, voters: [UInt64], learners: [UInt64]? = nil, splitFrom: UInt64? = nil) {
             self.group = group
             self.firstOffice = firstOffice
             self.lastOffice = lastOffice
             self.voters = voters
             self.learners = learners
+            self.splitFrom = splitFrom
         }
+
+        /// Whether the shard was split from another.
+        public var isSplit: Bool { splitFrom != nil }
     }
 
     /// Creates a value from its parts.
@@ -149,10 +158,14 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
         }
     }
 
-    /// The descriptor each member creates the group from.
+    /// The descriptor each member creates the group from. A split shard's descriptor has no
+    /// initial membership: every node of its region hosts it empty until it applies the split
+    /// (or receives a snapshot from the new group's leader); bootstrapping it from a membership
+    /// would start a second, empty history of the same group.
     public func descriptors() -> [GroupDescriptor] {
         regions.flatMap { region in
             region.shards.map { shard in
+                if shard.isSplit { return GroupDescriptor(id: shard.group, region: region.key, machine: "registry", initialMembership: Membership()) }
                 let center = centerID
                 let membership = Membership(
                     voters: Set(shard.voters), learners: Set(shard.learners ?? []), center: center,
@@ -197,7 +210,7 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
                 if index > 0 && ordered[index - 1].lastOffice >= shard.firstOffice {
                     problems.append("groups \(ordered[index - 1].group) and \(shard.group) overlap")
                 }
-                if shard.voters.isEmpty { problems.append("group \(shard.group) has no voters") }
+                problems += splitProblems(shard, region: region)
                 for member in shard.voters + (shard.learners ?? []) {
                     guard let node = node(member) else {
                         problems.append("group \(shard.group): member \(member) is not a node")
@@ -214,6 +227,20 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
                     problems.append("group \(shard.group): offices \(shard.firstOffice)...\(shard.lastOffice) are outside region \(region.key)'s codes")
                 }
             }
+        }
+        return problems
+    }
+
+    /// A split shard takes its voters from its parent's log and its parent is a shard of the
+    /// same region; any other shard names its voters.
+    private func splitProblems(_ shard: Shard, region: Region) -> [String] {
+        guard let parent = shard.splitFrom else { return shard.voters.isEmpty ? ["group \(shard.group) has no voters"] : [] }
+        var problems: [String] = []
+        if !shard.voters.isEmpty || !(shard.learners ?? []).isEmpty {
+            problems.append("group \(shard.group) is split from group \(parent): its members come from that group's log, leave voters and learners empty")
+        }
+        if parent == shard.group || !region.shards.contains(where: { $0.group == parent }) {
+            problems.append("group \(shard.group) is split from group \(parent), which is not another shard of region \(region.key)")
         }
         return problems
     }
