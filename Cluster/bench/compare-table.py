@@ -87,6 +87,44 @@ def main():
         print(f"| bulk import: >= {IMPORT_TARGET:,} acts/s sustained | {a:,.0f} acts/s | {'yes' if a >= IMPORT_TARGET else 'NO'} |")
     else:
         print(f"| bulk import: >= {IMPORT_TARGET:,} acts/s sustained | missing run | — |")
+    ceilings(d, sijil, etcd, pg)
+
+
+def fsync_p50_ms(d):
+    """The p50 of a 4 KiB append + fdatasync from anchors/fsync.sh, if it ran."""
+    path = os.path.join(d, "fsync.txt")
+    if not os.path.exists(path):
+        return None
+    for line in open(path):
+        if line.startswith("append+fdatasync"):
+            parts = line.split()
+            return float(parts[parts.index("p50") + 1])
+    return None
+
+
+def ceilings(d, sijil, etcd, pg):
+    """What the machine allows at all, measured in the same run: the HTTPS round trip of the
+    same client against the same nodes with nothing behind it, and the disk's fsync. A target
+    above a ceiling cannot be met by any service answering over HTTPS here."""
+    p1, p64, f = sijil.get("ping-c1"), sijil.get("ping-c64"), fsync_p50_ms(d)
+    if not (p1 or p64 or f):
+        return
+    print()
+    print("| ceiling (same run) | figure | target it bounds | target | within reach |")
+    print("| --- | --- | --- | --- | --- |")
+    e64, e1, pget = etcd.get("put-c64"), etcd.get("put-c1"), pg.get("pg-get-c64-jsonb")
+    if p64:
+        for name, base, factor in (("registrations at 64 clients", e64, 4), ("reads at 64 clients", pget, 2)):
+            if base:
+                need = base["ops_per_s"] * factor
+                print(f"| HTTPS round trips, 64 clients (GET /healthz) | {p64['ops_per_s']:,.0f}/s | {name} | "
+                      f"{need:,.0f}/s | {'yes' if p64['ops_per_s'] >= need else 'NO'} |")
+    if p1 and e1:
+        need = e1["ops_per_s"] * 1.5
+        floor_ms = p1["lat_ms_p50"] + (f or 0)
+        fig = f"{p1['lat_ms_p50']:.3f} ms HTTPS p50" + (f" + {f:.3f} ms fdatasync p50" if f else "")
+        print(f"| one client: HTTPS round trip{' + one fsync' if f else ''} | {fig} = {floor_ms:.3f} ms, at most {1000 / floor_ms:,.0f}/s | "
+              f"registrations at 1 client | {need:,.0f}/s | {'yes' if 1000 / floor_ms >= need else 'NO'} |")
 
 
 if __name__ == "__main__":

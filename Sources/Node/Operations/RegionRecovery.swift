@@ -80,9 +80,18 @@ extension RegionOperations {
         if let reason = refused[centerID] { throw ClusterOperationError(description: "the centre did not take the new topology: \(reason)") }
 
         var groups: [RegionRecoveryReport.Group] = []
-        for shard in region.shards {
+        // Parents first: the centre holds a split group only once it has carried out its
+        // parent's split, which a centre behind its parent's log does after the parent is forced
+        // and it applies that log alone (a forced reconfiguration refuses a replica holding
+        // nothing). Split shards come in topology order, so a split of a split follows its parent.
+        let ordered = region.shards.filter { !$0.isSplit } + region.shards.filter(\.isSplit)
+        for shard in ordered {
             let before = centerStatus.groups.first { $0.group == shard.group }
-            let forced = try await admin.forceReconfiguration(shard.group, on: center, voters: [centerID])
+            let forced = shard.isSplit
+                ? try await admin.wait("the centre holds split group \(shard.group) and takes its forced reconfiguration") {
+                    try? await admin.forceReconfiguration(shard.group, on: center, voters: [centerID])
+                }
+                : try await admin.forceReconfiguration(shard.group, on: center, voters: [centerID])
             admin.say("group \(shard.group): forced onto the centre's log through index \(forced.keptThrough) (term \(forced.keptTerm)), centre sole voter")
             groups.append(RegionRecoveryReport.Group(
                 group: shard.group, durability: before?.durability ?? region.durability, keptThrough: forced.keptThrough, keptTerm: forced.keptTerm,
