@@ -80,11 +80,11 @@ struct MovedOffices: Equatable {
 
 extension ShardMachine {
     /// The answer for a request about an office this shard gave up, if any of `offices` is one.
-    func moved(_ offices: [OfficeCode], state: any KeyValueReader) throws -> [UInt8]? {
-        guard !offices.isEmpty else { return nil }
+    /// The offices are worked out (by decoding the request) only when the shard gave some up.
+    func moved(_ offices: () -> [OfficeCode], state: any KeyValueReader) throws -> [UInt8]? {
         let moved = try MovedOffices.read(from: state)
         guard !moved.ranges.isEmpty else { return nil }
-        for office in offices {
+        for office in offices() {
             if let group = moved.group(of: office) { return MovedAnswer(group: group).encode() }
         }
         return nil

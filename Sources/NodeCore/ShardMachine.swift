@@ -26,7 +26,7 @@ public struct ShardMachine: StateMachine {
 
     /// Refuses, before the log, a command that would write nothing (as `RegistryMachine` does).
     public func precheck(_ command: [UInt8], state: any KeyValueReader) throws -> [UInt8]? {
-        if let moved = try moved(Self.offices(ofCommand: command), state: state) { return moved }
+        if let moved = try moved({ Self.offices(ofCommand: command) }, state: state) { return moved }
         guard ServiceCommand.isServiceCommand(command) else { return try registryMachine.precheck(command, state: state) }
         let decoded: ServiceCommand
         do { decoded = try ServiceCommand.decode(command) } catch { return Self.malformed(error).encode() }
@@ -46,7 +46,7 @@ public struct ShardMachine: StateMachine {
     /// Applies a committed command of either kind.
     public func apply(_ command: [UInt8], context: CommandContext, state: inout Transaction) throws -> [UInt8] {
         // A command about an office this shard gave up writes nothing (not even its audit record).
-        if let moved = try moved(Self.offices(ofCommand: command), state: state) { return moved }
+        if let moved = try moved({ Self.offices(ofCommand: command) }, state: state) { return moved }
         let applyContext = ApplyContext(logIndex: context.index, logTerm: context.term)
         guard ServiceCommand.isServiceCommand(command) else {
             let outcomeBytes = try registryMachine.apply(command, context: context, state: &state)
@@ -63,7 +63,7 @@ public struct ShardMachine: StateMachine {
 
     /// Answers a registry or a service query; undecodable bytes get a malformed answer.
     public func query(_ query: [UInt8], state: any KeyValueReader) throws -> [UInt8] {
-        if let moved = try moved(Self.offices(ofQuery: query), state: state) { return moved }
+        if let moved = try moved({ Self.offices(ofQuery: query) }, state: state) { return moved }
         guard ServiceQuery.isServiceQuery(query) else { return try registryMachine.query(query, state: state) }
         let decoded: ServiceQuery
         do { decoded = try ServiceQuery.decode(query) } catch {
