@@ -122,16 +122,7 @@ struct RegistryWorkload {
     }
 
     private mutating func request(_ client: Int, _ now: Timestamp, _ operation: RegistryOperation) -> RegistryRequest {
-        let office: OfficeCode
-        switch operation {
-        case .registerBirth(let b): office = b.office
-        case .registerDeath(let d): office = d.office
-        case .importHistoricalAct(let item): office = item.content.office
-        case .appendMention(let target, _): office = target.register.office
-        case .submitForReview(let item): office = item.register.office
-        case .settleReview(let decision): office = decision.register.office
-        }
-        return RegistryRequest(requestID: requestID(client: client), recordedAt: now, officer: RegistryContent.officer(of: office), operation: operation)
+        RegistryRequest(requestID: requestID(client: client), recordedAt: now, officer: RegistryContent.officer(of: operation.office), operation: operation)
     }
 
     private mutating func readQuery(group: GroupID, known: [ActID]) -> RegistryQuery {

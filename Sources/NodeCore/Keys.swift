@@ -41,6 +41,12 @@ enum Keys {
         return key
     }
 
+    /// Every state key of `group`, whatever its generation.
+    static func stateRange(_ group: GroupID) -> (from: [UInt8], to: [UInt8]) {
+        let prefix = bigEndian(group)
+        return (prefix, prefixEnd(prefix))
+    }
+
     static func stateRange(_ group: GroupID, generation: UInt32) -> (from: [UInt8], to: [UInt8]) {
         let prefix = statePrefix(group, generation: generation)
         return (prefix, prefixEnd(prefix))

@@ -62,11 +62,9 @@ extension NodeCore {
             }
             failPendingWork(previous)
             discardInbound(previous)
-            for generation in Set([previous.generation, previous.generation &+ 1, 0, 1]) {
-                let range = Keys.stateRange(id, generation: generation)
-                batch.deleteRange(.state, from: range.from, to: range.to)
-            }
         }
+        let stateRange = Keys.stateRange(id)
+        batch.deleteRange(.state, from: stateRange.from, to: stateRange.to)
         let logRange = Keys.logRange(id)
         batch.deleteRange(.log, from: logRange.from, to: logRange.to)
         let prefix = Keys.statePrefix(id, generation: 0)

@@ -95,6 +95,8 @@ import Testing
                 ("4001", #"{"newGroup": 4002, "firstOffice": 499999, "lastOffice": 401003}"#, .badRequest, "firstOffice"),
                 ("4001", #"{"newGroup": 4002, "firstOffice": 400000, "lastOffice": 499999}"#, .badRequest, "firstOffice"),
                 ("4001", #"{"newGroup": 4002, "firstOffice": 601001, "lastOffice": 601002}"#, .badRequest, "firstOffice"),
+                // A slice from the middle of the range: the group would keep offices on both sides.
+                ("4001", #"{"newGroup": 4002, "firstOffice": 401003, "lastOffice": 401004}"#, .badRequest, "firstOffice"),
                 ("4001", #"{"newGroup": 4002, "firstOffice": 401003}"#, .badRequest, "lastOffice"),
                 ("4009", #"{"newGroup": 4002, "firstOffice": 401003, "lastOffice": 499999}"#, .notFound, "group"),
                 ("x", #"{"newGroup": 4002, "firstOffice": 401003, "lastOffice": 499999}"#, .badRequest, "group"),

@@ -129,12 +129,7 @@ struct ImportRoutes: Sendable {
 
     /// The office of an operation the import route accepts.
     static func importOffice(_ operation: RegistryOperation) -> OfficeCode? {
-        switch operation {
-        case .importHistoricalAct(let item): item.content.office
-        case .submitForReview(let item): item.register.office
-        case .settleReview(let decision): decision.register.office
-        case .registerBirth, .registerDeath, .appendMention: nil
-        }
+        operation.isCampaignOperation ? operation.office : nil
     }
 
     /// What the policy is asked for an operation of the import route.

@@ -57,7 +57,7 @@ struct SplitRoutes: Sendable {
         guard let shard = topology.regions.lazy.flatMap(\.shards).first(where: { $0.group == group }) else {
             throw APIError(.notFound, "unknown_group", "group \(group) is not in the topology", field: "group")
         }
-        guard shard.firstOffice < body.firstOffice, body.lastOffice <= shard.lastOffice else {
+        guard shard.firstOffice < body.firstOffice, body.lastOffice == shard.lastOffice else {
             throw APIError.badRequest(
                 "invalid_parameter",
                 "offices \(body.firstOffice)...\(body.lastOffice) are not the upper part of group \(group)'s \(shard.firstOffice)...\(shard.lastOffice)",
