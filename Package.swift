@@ -96,7 +96,7 @@ let package = Package(
             dependencies: ["Registry", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "RegistrySearchTests", dependencies: ["RegistrySearch", "Registry"]),
+        .testTarget(name: "RegistrySearchTests", dependencies: ["RegistrySearch", "Registry", .product(name: "GRDB", package: "GRDB.swift")]),
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         .target(name: "Storage", dependencies: ["CRocksDB"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),

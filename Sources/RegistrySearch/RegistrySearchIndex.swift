@@ -8,6 +8,13 @@ public final class RegistrySearchIndex: Sendable {
     private let database: DatabaseQueue
     private let keyMemo = NameKeyMemo()
 
+    /// The layout of the tables, kept in SQLite's `user_version`. An index file of another
+    /// layout is emptied when opened (`replacedOtherLayout`) and must be rebuilt from the state.
+    public static let layoutVersion = 2
+
+    /// Whether opening found an index of another layout and emptied it.
+    public let replacedOtherLayout: Bool
+
     /// Opens an index: in memory when `path` is nil, else the SQLite file at `path`.
     public init(path: String? = nil) throws {
         var configuration = Configuration()
@@ -22,10 +29,20 @@ public final class RegistrySearchIndex: Sendable {
             if path != nil { try db.execute(sql: "PRAGMA journal_mode = WAL") }
         }
         database = try path.map { try DatabaseQueue(path: $0, configuration: configuration) } ?? DatabaseQueue(configuration: configuration)
-        try database.write { db in
+        replacedOtherLayout = try database.write { db -> Bool in
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            let hasTables = try db.tableExists("act") || db.tableExists("name_key")
+            let replaced = version != Self.layoutVersion && hasTables
+            if replaced { try db.execute(sql: "DROP TABLE IF EXISTS act_names; DROP TABLE IF EXISTS name_key; DROP TABLE IF EXISTS act;") }
+            // One row per act, and its name keys as the terms of a full-text index (FTS5): an
+            // insert gathers the terms of a whole transaction in memory and writes them as one
+            // sorted segment, where one row per name key cost a random B-tree insert each. The
+            // row keeps the terms it was indexed under (`name_terms`, the full-text index's
+            // content) so that re-indexing an act removes exactly those.
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS act (
-                    act_key TEXT PRIMARY KEY,
+                    id INTEGER PRIMARY KEY,
+                    act_key TEXT NOT NULL UNIQUE,
                     office INTEGER NOT NULL,
                     register_year INTEGER NOT NULL,
                     kind INTEGER NOT NULL,
@@ -33,18 +50,17 @@ public final class RegistrySearchIndex: Sendable {
                     event_day INTEGER NOT NULL,
                     civil_id TEXT,
                     name_latin TEXT NOT NULL,
-                    name_arabic TEXT NOT NULL
+                    name_arabic TEXT NOT NULL,
+                    name_terms TEXT NOT NULL,
+                    exact_keys TEXT NOT NULL
                 );
-                CREATE TABLE IF NOT EXISTS name_key (
-                    act_key TEXT NOT NULL REFERENCES act(act_key) ON DELETE CASCADE,
-                    role INTEGER NOT NULL,
-                    key TEXT NOT NULL,
-                    PRIMARY KEY (key, role, act_key)
-                ) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS name_key_act ON name_key(act_key);
+                CREATE VIRTUAL TABLE IF NOT EXISTS act_names USING fts5(
+                    name_terms, content = 'act', content_rowid = 'id', tokenize = 'ascii', detail = 'none', columnsize = 0);
                 CREATE INDEX IF NOT EXISTS act_event ON act(event_day);
                 CREATE INDEX IF NOT EXISTS act_office ON act(office, register_year, kind, number);
+                PRAGMA user_version = \(Self.layoutVersion);
                 """)
+            return replaced
         }
     }
 
@@ -83,7 +99,7 @@ public final class RegistrySearchIndex: Sendable {
     /// Drops everything and re-indexes every act of the state, one page at a time.
     public func rebuild(from reader: some KeyValueReader) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM name_key; DELETE FROM act;")
+            try db.execute(sql: "INSERT INTO act_names (act_names) VALUES ('delete-all'); DELETE FROM act;")
             try RegistryQueries.forEachRecord(in: reader) { record in try Self.write(record, db, memo: keyMemo) }
         }
     }
@@ -91,7 +107,7 @@ public final class RegistrySearchIndex: Sendable {
     /// Drops everything and indexes `records`.
     public func rebuild(from records: some Sequence<ActRecord>) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM name_key; DELETE FROM act;")
+            try db.execute(sql: "INSERT INTO act_names (act_names) VALUES ('delete-all'); DELETE FROM act;")
             for record in records { try Self.write(record, db, memo: keyMemo) }
         }
     }
@@ -107,16 +123,19 @@ public final class RegistrySearchIndex: Sendable {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         var exactKeys: [String] = []
+        var terms: [String] = []
         let roles: [(String?, NameRole)] = [(query.name, .person), (query.fatherName, .father), (query.motherName, .mother)]
         for (text, role) in roles {
             guard let text else { continue }
             let keys = SearchKeys.keys(for: text)
             if keys.isEmpty { return [] }
-            for key in keys {
-                conditions.append("EXISTS (SELECT 1 FROM name_key k WHERE k.act_key = act.act_key AND k.role = ? AND k.key = ?)")
-                arguments += [role.rawValue, key]
-            }
+            terms += keys.map { Self.term(role: role.rawValue, key: $0) }
             exactKeys += SearchKeys.exactKeys(for: text)
+        }
+        if !terms.isEmpty {
+            // Every term must be present; each is quoted (terms are hexadecimal, never an operator).
+            conditions.append("act.id IN (SELECT rowid FROM act_names WHERE act_names MATCH ?)")
+            arguments.append(terms.map { "\"" + $0 + "\"" }.joined(separator: " AND "))
         }
         if let from = query.eventFrom {
             conditions.append("event_day >= ?")
@@ -134,7 +153,8 @@ public final class RegistrySearchIndex: Sendable {
             conditions.append("kind = ?")
             arguments.append(Int(kind.rawValue))
         }
-        let exactScore = exactKeys.isEmpty ? "0" : "(SELECT COUNT(*) FROM name_key e WHERE e.act_key = act.act_key AND e.key IN (\(exactKeys.map { _ in "?" }.joined(separator: ","))))"
+        // The number of the query's exact Latin spellings the act's names carry (in any role).
+        let exactScore = exactKeys.isEmpty ? "0" : exactKeys.map { _ in "(instr(act.exact_keys, ' ' || ? || ' ') > 0)" }.joined(separator: " + ")
         let sql = """
             SELECT act_key, office, register_year, kind, number, event_day, civil_id, name_latin, name_arabic, \(exactScore) AS exact
             FROM act \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
@@ -161,21 +181,56 @@ public final class RegistrySearchIndex: Sendable {
         let act = record.act
         let view = ActView(record)
         let key = act.id.description
-        // Cached statements: compiled once per connection, not once per act.
-        try db.cachedStatement(sql: "DELETE FROM act WHERE act_key = ?").execute(arguments: [key])
-        // A new act (the common case) has no keys to delete.
-        if db.changesCount > 0 {
-            try db.cachedStatement(sql: "DELETE FROM name_key WHERE act_key = ?").execute(arguments: [key])
-        }
+        let names = nameTerms(record, view: view, memo: memo)
+        let values: [any DatabaseValueConvertible & Sendable] = [
+            Int(act.id.register.office.rawValue), act.id.register.year, Int(act.id.register.kind.rawValue),
+            Int64(act.id.number), view.eventDate.gregorian.daysSinceEpoch, act.civilDigitalID?.digits,
+            view.person.latinText, view.person.arabicText, names.terms, names.exact]
+        // Cached statements: compiled once per connection, not once per act. A new act (the
+        // common case) is one row and one document; an act indexed before is updated in place
+        // after its old terms are taken out of the full-text index.
         try db.cachedStatement(sql: """
-            INSERT INTO act (act_key, office, register_year, kind, number, event_day, civil_id, name_latin, name_arabic)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [key, Int(act.id.register.office.rawValue), act.id.register.year, Int(act.id.register.kind.rawValue),
-                             Int64(act.id.number), view.eventDate.gregorian.daysSinceEpoch, act.civilDigitalID?.digits,
-                             view.person.latinText, view.person.arabicText])
+            INSERT INTO act (act_key, office, register_year, kind, number, event_day, civil_id, name_latin, name_arabic, name_terms, exact_keys)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (act_key) DO NOTHING
+            """).execute(arguments: StatementArguments([key] + values))
+        let id: Int64
+        if db.changesCount == 1 {
+            id = db.lastInsertedRowID
+        } else {
+            guard let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name_terms FROM act WHERE act_key = ?"), arguments: [key]) else {
+                throw DatabaseError(message: "act \(key) neither inserted nor found")
+            }
+            id = old["id"]
+            try db.cachedStatement(sql: "INSERT INTO act_names (act_names, rowid, name_terms) VALUES ('delete', ?, ?)")
+                .execute(arguments: [id, old["name_terms"] as String])
+            try db.cachedStatement(sql: """
+                UPDATE act SET office = ?, register_year = ?, kind = ?, number = ?, event_day = ?, civil_id = ?, name_latin = ?,
+                    name_arabic = ?, name_terms = ?, exact_keys = ? WHERE id = ?
+                """).execute(arguments: StatementArguments(values + [id]))
+        }
+        try db.cachedStatement(sql: "INSERT INTO act_names (rowid, name_terms) VALUES (?, ?)").execute(arguments: [id, names.terms])
+    }
+
+    /// The full-text term of a name key in a role: `r`, the role, then the key's UTF-8 bytes in
+    /// hexadecimal, so that the tokenizer keeps every term whole whatever the script.
+    static func term(role: Int, key: String) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = [UInt8(ascii: "r")] + Array(String(role).utf8)
+        bytes.reserveCapacity(bytes.count + key.utf8.count * 2)
+        for byte in key.utf8 {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The terms an act is found under (each distinct (role, key) once, space-separated) and its
+    /// exact Latin spellings (`" x:token x:token "`, for ranking): from the names as drawn up
+    /// and as corrected, the parents, the spouses.
+    private static func nameTerms(_ record: ActRecord, view: ActView, memo: NameKeyMemo) -> (terms: String, exact: String) {
         var names: [(NameRole, PersonName)] = [(.person, view.person), (.father, view.fatherName), (.mother, view.motherName)]
             .compactMap { role, name in name.map { (role, $0) } }
-        switch act.content {
+        switch record.act.content {
         case .birth(let b):
             names.append((.person, b.child))
             if let father = b.father { names.append((.father, father.name)) }
@@ -186,16 +241,18 @@ public final class RegistrySearchIndex: Sendable {
             if let mother = d.motherName { names.append((.mother, mother)) }
         }
         names += view.marriages.map { (.spouse, $0.marriage.spouse) }
-        var seen = Set<String>()
+        var terms: [String] = []
+        var seenTerms = Set<String>()
+        var exact: [String] = []
+        var seenExact = Set<String>()
         for (role, name) in names {
             for text in SearchKeys.texts(name) {
-                for indexKey in memo.keys(for: text)
-                where seen.insert("\(role.rawValue)|\(indexKey)").inserted {
-                    try db.cachedStatement(sql: "INSERT INTO name_key (act_key, role, key) VALUES (?, ?, ?)")
-                        .execute(arguments: [key, role.rawValue, indexKey])
-                }
+                let keys = memo.keys(for: text)
+                for term in keys.terms[role.rawValue] ?? [] where seenTerms.insert(term).inserted { terms.append(term) }
+                for key in keys.exact where seenExact.insert(key).inserted { exact.append(key) }
             }
         }
+        return (terms.joined(separator: " "), " " + exact.joined(separator: " ") + " ")
     }
 }
 
@@ -205,16 +262,25 @@ public final class RegistrySearchIndex: Sendable {
 /// `@unchecked Sendable`: it is only used inside the index's write closures, which GRDB's
 /// `DatabaseQueue` runs one at a time on its serial queue, so it is never touched concurrently.
 final class NameKeyMemo: @unchecked Sendable {
-    /// Texts remembered; beyond it the memo starts afresh (bounded memory, about 100 bytes each).
+    /// Texts remembered; beyond it the memo starts afresh (bounded memory, about 300 bytes each).
     static let textsMax = 50_000
-    private var memo: [String: [String]] = [:]
 
-    /// `SearchKeys.keys(for:)` followed by `SearchKeys.exactKeys(for:)`.
-    func keys(for text: String) -> [String] {
+    /// A text's full-text terms in each role, and its exact Latin spellings.
+    struct Keys {
+        var terms: [Int: [String]]
+        var exact: [String]
+    }
+    private var memo: [String: Keys] = [:]
+
+    /// The terms of `SearchKeys.keys(for:)` in every role, and `SearchKeys.exactKeys(for:)`.
+    func keys(for text: String) -> Keys {
         if let known = memo[text] { return known }
         if memo.count >= Self.textsMax { memo.removeAll(keepingCapacity: true) }
-        let keys = SearchKeys.keys(for: text) + SearchKeys.exactKeys(for: text)
-        memo[text] = keys
-        return keys
+        let keys = SearchKeys.keys(for: text)
+        var terms: [Int: [String]] = [:]
+        for role in NameRole.allCases { terms[role.rawValue] = keys.map { RegistrySearchIndex.term(role: role.rawValue, key: $0) } }
+        let known = Keys(terms: terms, exact: SearchKeys.exactKeys(for: text))
+        memo[text] = known
+        return known
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Registry
 import Testing
 @testable import RegistrySearch
@@ -124,6 +125,51 @@ import Testing
         let outcome = try world.apply(.registerBirth(bad), at: GregorianDate(year: 2024, month: 5, day: 2))
         try index.update(with: outcome, from: world.store)
         #expect(try index.count() == 4)
+    }
+
+    @Test func reindexingAnActDropsTheNamesItNoLongerCarries() throws {
+        let (world, index) = try Self.world()
+        let id = try #require(world.outcomes[1].acceptedEntry).actID
+        var record = try #require(try RegistryQueries.record(id, in: world.store))
+        #expect(names(try index.search(ActSearchQuery(name: "Youssef Benali"))) == ["Youssef Benali"])
+        guard case .birth(var birth) = record.act.content else { Issue.record("not a birth"); return }
+        birth.child = PersonName(givenName: Name(arabic: "إلياس", latin: "Ilyas"), familyName: birth.child.familyName)
+        record.act.content = .birth(birth)
+        try index.index(record)
+        #expect(try index.search(ActSearchQuery(name: "Youssef")).isEmpty)
+        #expect(names(try index.search(ActSearchQuery(name: "Ilyas Benali"))) == ["Ilyas Benali"])
+        #expect(names(try index.search(ActSearchQuery(name: "الياس"))) == ["Ilyas Benali"])
+        #expect(names(try index.search(ActSearchQuery(fatherName: "Abdellah"))) == ["Ilyas Benali"])
+        #expect(try index.count() == 4)
+    }
+
+    @Test func anIndexFileOfAnotherLayoutIsEmptiedAndReported() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-search-layout-\(ProcessInfo.processInfo.processIdentifier).sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        // The first layout: one row per name key, and no layout number.
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE act (act_key TEXT PRIMARY KEY, office INTEGER NOT NULL, register_year INTEGER NOT NULL, kind INTEGER NOT NULL,
+                                      number INTEGER NOT NULL, event_day INTEGER NOT NULL, civil_id TEXT, name_latin TEXT NOT NULL, name_arabic TEXT NOT NULL);
+                    CREATE TABLE name_key (act_key TEXT NOT NULL, role INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (key, role, act_key)) WITHOUT ROWID;
+                    INSERT INTO act VALUES ('0401003/2024/birth/1', 401003, 2024, 1, 1, 19800, NULL, 'Old Layout', 'قديم');
+                    """)
+            }
+        }
+        let (world, _) = try Self.world()
+        do {
+            let index = try RegistrySearchIndex(path: path)
+            #expect(index.replacedOtherLayout)
+            #expect(try index.count() == 0)
+            try index.rebuild(from: world.store)
+            #expect(names(try index.search(ActSearchQuery(name: "Tazi"))) == ["Ahmed Tazi"])
+        }
+        let reopened = try RegistrySearchIndex(path: path)
+        #expect(!reopened.replacedOtherLayout)
+        #expect(try reopened.count() == 4)
     }
 
     @Test func onDiskIndexPersistsAcrossReopen() throws {

@@ -19,6 +19,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Registry", package: "Sijil"),
+                .product(name: "RegistrySearch", package: "Sijil"),
                 .product(name: "NodeCore", package: "Sijil"),
                 .product(name: "Raft", package: "Sijil"),
                 .product(name: "Storage", package: "Sijil"),

@@ -57,7 +57,7 @@ public final class SearchIndexer: Sendable {
     }
 
     /// Opens (or creates) the index at `directory/search.sqlite`. When the previous run did not
-    /// stop cleanly the index is dropped and `needsRebuild` is set.
+    /// stop cleanly, or the file has another layout, the index is dropped and `needsRebuild` is set.
     public init(directory: String, logger: Logger) throws {
         let path = directory + "/search.sqlite"
         cleanMarkerPath = directory + "/search.clean"
@@ -73,7 +73,8 @@ public final class SearchIndexer: Sendable {
         self.wake = wake
         let counters = counters
         let pending = pending
-        counters.withLockedValue { $0.needsRebuild = !clean }
+        // An index of another layout (an older version of Sijil) was emptied on opening.
+        counters.withLockedValue { $0.needsRebuild = !clean || index.replacedOtherLayout }
         consumer = Task.detached {
             for await _ in wakeups {
                 // Let a few turns' records gather: one SQLite transaction for all of them costs

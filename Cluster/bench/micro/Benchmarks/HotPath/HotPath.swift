@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import Registry
+import RegistrySearch
 import Storage
 
 // Micro-benchmarks of the write path's building blocks, each on one core and in memory (the
@@ -103,6 +104,7 @@ let benchmarks: @Sendable () -> Void = {
         let family = try database.columnFamily("log")
         let value = [UInt8](repeating: 0x5A, count: 1_600)
         var index: UInt64 = 0
+        benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             var batch = WriteBatch()
             for _ in 0..<64 {
@@ -110,6 +112,31 @@ let benchmarks: @Sendable () -> Void = {
                 try batch.put(key: withUnsafeBytes(of: index.bigEndian) { Array($0) }, value: value, in: family)
             }
             try database.write(batch, sync: false)
+        }
+        benchmark.stopMeasurement()
+    }
+
+    // Search index: the acts of one import batch, as the node indexes them after a turn (an
+    // SQLite file in WAL mode, without fsync), into an index already holding earlier batches.
+    Benchmark("Search index: index a batch of 256 imported acts", configuration: .init(maxIterations: 2_000)) { benchmark in
+        let directory = NSTemporaryDirectory() + "sijil-micro-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let index = try RegistrySearchIndex(path: directory + "/search.sqlite")
+        var store = InMemoryKeyValueStore()
+        var first: UInt64 = 1
+        for _ in benchmark.scaledIterations {
+            let command = importBatch(first, count: RegistryLimits.batchCommandsMax)
+            var tx = Transaction(base: store)
+            _ = try machine.apply(command, context: ApplyContext(logIndex: first, logTerm: 1), into: &tx)
+            store.apply(tx.writes)
+            let records = try (first..<first + UInt64(RegistryLimits.batchCommandsMax)).compactMap { number in
+                try RegistryQueries.record(ActID(register: RegisterID(office: OfficeCode(401003), year: 1980, kind: .birth), number: number), in: store)
+            }
+            first += UInt64(RegistryLimits.batchCommandsMax)
+            benchmark.startMeasurement()
+            try index.index(records)
+            benchmark.stopMeasurement()
         }
     }
 }
