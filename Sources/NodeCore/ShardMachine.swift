@@ -75,20 +75,20 @@ public struct ShardMachine: StateMachine {
     /// The acts a command's application created or changed, from its command and outcome bytes
     /// (for observers such as the search index): a register write's accepted entries, or the
     /// act drawn up from a declaration.
-    public static func touchedActs(command: [UInt8], outcome: [UInt8]) -> [ActID] {
+    public static func touchedActs(command: [UInt8], outcome: [UInt8]) -> [TouchedAct] {
         guard ServiceCommand.isServiceCommand(command) else {
             return (try? CommandOutcome.decode(outcome)).map(accepted) ?? []
         }
         switch try? ServiceOutcome.decode(outcome) {
         case .registry(let inner): return accepted(inner)
-        case .declaration(let declaration, true): return declaration.registeredAct.map { [$0] } ?? []
+        case .declaration(let declaration, true): return declaration.registeredAct.map { [TouchedAct(id: $0, created: true)] } ?? []
         default: return []
         }
     }
 
-    static func accepted(_ outcome: CommandOutcome) -> [ActID] {
+    static func accepted(_ outcome: CommandOutcome) -> [TouchedAct] {
         switch outcome {
-        case .accepted(let entry): [entry.actID]
+        case .accepted(let entry): [TouchedAct(id: entry.actID, created: entry.mentionSequence == nil)]
         case .batch(let outcomes): outcomes.flatMap(accepted)
         case .duplicate, .rejected, .review: []
         }
@@ -96,5 +96,19 @@ public struct ShardMachine: StateMachine {
 
     static func malformed(_ error: CodecError) -> ServiceOutcome {
         .rejected([ServiceViolation("service.malformed_command", "command", "the command does not decode (\(error.code))")])
+    }
+}
+
+/// An act a command created or changed.
+public struct TouchedAct: Sendable, Hashable {
+    /// The act.
+    public var id: ActID
+    /// The command drew the act up (it had no mention then); false when it appended a mention.
+    public var created: Bool
+
+    /// Creates a value from its parts.
+    public init(id: ActID, created: Bool) {
+        self.id = id
+        self.created = created
     }
 }

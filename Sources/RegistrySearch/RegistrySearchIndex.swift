@@ -242,9 +242,9 @@ public final class RegistrySearchIndex: Sendable {
         }
         names += view.marriages.map { (.spouse, $0.marriage.spouse) }
         var terms: [String] = []
-        var seenTerms = Set<String>()
+        var seenTerms = Set<String>(minimumCapacity: 64)
         var exact: [String] = []
-        var seenExact = Set<String>()
+        var seenExact = Set<String>(minimumCapacity: 16)
         for (role, name) in names {
             for text in SearchKeys.texts(name) {
                 let keys = memo.keys(for: text)
@@ -270,17 +270,34 @@ final class NameKeyMemo: @unchecked Sendable {
         var terms: [Int: [String]]
         var exact: [String]
     }
-    private var memo: [String: Keys] = [:]
+    private var memo: [TextBytes: Keys] = [:]
 
     /// The terms of `SearchKeys.keys(for:)` in every role, and `SearchKeys.exactKeys(for:)`.
     func keys(for text: String) -> Keys {
-        if let known = memo[text] { return known }
+        if let known = memo[TextBytes(text: text)] { return known }
         if memo.count >= Self.textsMax { memo.removeAll(keepingCapacity: true) }
         let keys = SearchKeys.keys(for: text)
         var terms: [Int: [String]] = [:]
         for role in NameRole.allCases { terms[role.rawValue] = keys.map { RegistrySearchIndex.term(role: role.rawValue, key: $0) } }
         let known = Keys(terms: terms, exact: SearchKeys.exactKeys(for: text))
-        memo[text] = known
+        memo[TextBytes(text: text)] = known
         return known
+    }
+}
+
+/// A text hashed and compared by its UTF-8 bytes. `String`'s own hashing and equality normalise
+/// non-ASCII text (Arabic, Tifinagh) on every call, which made the memo's lookups cost more than
+/// the rest of indexing an act; two spellings that differ only in their encoding are simply
+/// remembered twice, with the same keys.
+struct TextBytes: Hashable {
+    let text: String
+
+    func hash(into hasher: inout Hasher) {
+        let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil { Array(text.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
+
+    static func == (left: TextBytes, right: TextBytes) -> Bool {
+        left.text.utf8.count == right.text.utf8.count && left.text.utf8.elementsEqual(right.text.utf8)
     }
 }

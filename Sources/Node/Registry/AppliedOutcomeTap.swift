@@ -12,7 +12,7 @@ public final class AppliedOutcomeTap: Sendable {
     static let pendingOutcomesMax = 100_000
 
     private struct State {
-        var pending: [(group: GroupID, acts: [ActID])] = []
+        var pending: [(group: GroupID, acts: [TouchedAct])] = []
         var overflowed = false
     }
     private let state = NIOLockedValueBox(State())
@@ -20,7 +20,7 @@ public final class AppliedOutcomeTap: Sendable {
     /// Creates a value from its parts.
     public init() {}
 
-    func record(group: GroupID, acts: [ActID]) {
+    func record(group: GroupID, acts: [TouchedAct]) {
         guard !acts.isEmpty else { return }
         state.withLockedValue { state in
             if state.pending.count >= Self.pendingOutcomesMax {
@@ -32,7 +32,7 @@ public final class AppliedOutcomeTap: Sendable {
     }
 
     /// Takes what was recorded; `overflowed` says some outcomes were dropped.
-    func drain() -> (outcomes: [(group: GroupID, acts: [ActID])], overflowed: Bool) {
+    func drain() -> (outcomes: [(group: GroupID, acts: [TouchedAct])], overflowed: Bool) {
         state.withLockedValue { state in
             let taken = (state.pending, state.overflowed)
             state = State()

@@ -165,15 +165,37 @@ public final class SearchIndexer: Sendable {
         var records: [ActRecord] = []
         for (group, touched) in outcomes {
             guard let reader = core.stateReader(for: group) else { continue }
-            for id in touched {
+            for (id, withMentions) in Self.reads(touched) {
                 do {
-                    if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }
+                    if withMentions {
+                        if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }
+                    } else if let act = try RegistryQueries.act(id, in: reader) {
+                        records.append(ActRecord(act: act, mentions: []))
+                    }
                 } catch {
                     logger.error("reading act \(id) for the search index: \(error)")
                 }
             }
         }
         if !records.isEmpty { enqueue(.upsert(records)) }
+    }
+
+    /// Each act touched once, in the order first touched, and whether its mentions must be read.
+    /// An act drawn up during this turn can only carry mentions appended during it too, and each
+    /// of those is a touch of its own: without one, the act has none, and reading them (a scan)
+    /// is skipped.
+    static func reads(_ touched: [TouchedAct]) -> [(id: ActID, withMentions: Bool)] {
+        var order: [ActID] = []
+        var withMentions: [ActID: Bool] = [:]
+        for act in touched {
+            if let seen = withMentions[act.id] {
+                withMentions[act.id] = seen || !act.created
+            } else {
+                order.append(act.id)
+                withMentions[act.id] = !act.created
+            }
+        }
+        return order.map { ($0, withMentions[$0] ?? true) }
     }
 
     /// On the loop thread: reads every act of every hosted group and replaces the index with

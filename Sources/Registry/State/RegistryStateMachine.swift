@@ -27,13 +27,16 @@ public struct RegistryStateMachine: Sendable {
     public func apply(_ command: RegistryCommand, context: ApplyContext, into tx: inout Transaction) throws -> CommandOutcome {
         switch command {
         case .single(let request):
-            return try apply(request, context: context, into: &tx)
+            var formatChecked = false
+            return try apply(request, context: context, formatChecked: &formatChecked, into: &tx)
         case .batch(let requests):
             precondition(requests.count <= RegistryLimits.batchCommandsMax, "batch longer than the decoder allows")
             var outcomes: [CommandOutcome] = []
             outcomes.reserveCapacity(requests.count)
+            // The state's format is read once per command, not once per request of a batch.
+            var formatChecked = false
             for request in requests {
-                outcomes.append(try apply(request, context: context, into: &tx))
+                outcomes.append(try apply(request, context: context, formatChecked: &formatChecked, into: &tx))
             }
             return .batch(outcomes)
         }
@@ -53,8 +56,9 @@ public struct RegistryStateMachine: Sendable {
         var result: [(RequestID, [RuleViolation])] = []
         // Provenance is irrelevant to validation; the scratch writes are discarded.
         let context = ApplyContext(logIndex: 0, logTerm: 0)
+        var formatChecked = false
         for request in command.requests {
-            switch try apply(request, context: context, into: &scratch) {
+            switch try apply(request, context: context, formatChecked: &formatChecked, into: &scratch) {
             case .rejected(let violations): result.append((request.requestID, violations))
             case .accepted, .duplicate, .batch, .review: result.append((request.requestID, []))
             }
@@ -125,11 +129,15 @@ public struct RegistryStateMachine: Sendable {
         }
     }
 
-    private func apply(_ request: RegistryRequest, context: ApplyContext, into tx: inout Transaction) throws -> CommandOutcome {
+    private func apply(_ request: RegistryRequest, context: ApplyContext, formatChecked: inout Bool,
+                       into tx: inout Transaction) throws -> CommandOutcome {
         if let refusal = try refusal(request, against: tx) { return refusal }
         let requestDigest = request.idempotencyDigest
         let requestKey = StateKeys.request(request.requestID)
-        try ensureFormatVersion(&tx)
+        if !formatChecked {
+            try ensureFormatVersion(&tx)
+            formatChecked = true
+        }
         let provenance = Provenance(logIndex: context.logIndex, logTerm: context.logTerm)
         let entry: AcceptedEntry
         switch request.operation {
