@@ -248,7 +248,7 @@ public final class RegistrySearchIndex: Sendable {
         for (role, name) in names {
             for text in SearchKeys.texts(name) {
                 let keys = memo.keys(for: text)
-                for term in keys.terms[role.rawValue] ?? [] where seenTerms.insert(term).inserted { terms.append(term) }
+                for term in keys.terms[role.rawValue] where seenTerms.insert(term).inserted { terms.append(term) }
                 for key in keys.exact where seenExact.insert(key).inserted { exact.append(key) }
             }
         }
@@ -267,7 +267,8 @@ final class NameKeyMemo: @unchecked Sendable {
 
     /// A text's full-text terms in each role, and its exact Latin spellings.
     struct Keys {
-        var terms: [Int: [String]]
+        /// Indexed by the role's raw value (0 unused).
+        var terms: [[String]]
         var exact: [String]
     }
     private var memo: [TextBytes: Keys] = [:]
@@ -277,7 +278,7 @@ final class NameKeyMemo: @unchecked Sendable {
         if let known = memo[TextBytes(text: text)] { return known }
         if memo.count >= Self.textsMax { memo.removeAll(keepingCapacity: true) }
         let keys = SearchKeys.keys(for: text)
-        var terms: [Int: [String]] = [:]
+        var terms = [[String]](repeating: [], count: (NameRole.allCases.map(\.rawValue).max() ?? 0) + 1)
         for role in NameRole.allCases { terms[role.rawValue] = keys.map { RegistrySearchIndex.term(role: role.rawValue, key: $0) } }
         let known = Keys(terms: terms, exact: SearchKeys.exactKeys(for: text))
         memo[TextBytes(text: text)] = known
@@ -298,6 +299,10 @@ struct TextBytes: Hashable {
     }
 
     static func == (left: TextBytes, right: TextBytes) -> Bool {
-        left.text.utf8.count == right.text.utf8.count && left.text.utf8.elementsEqual(right.text.utf8)
+        guard left.text.utf8.count == right.text.utf8.count else { return false }
+        let compared = left.text.utf8.withContiguousStorageIfAvailable { l in
+            right.text.utf8.withContiguousStorageIfAvailable { r in l.elementsEqual(r) }
+        }
+        return (compared ?? nil) ?? left.text.utf8.elementsEqual(right.text.utf8)
     }
 }

@@ -28,7 +28,7 @@ import Testing
         }
     }
 
-    @Test func lastWriteWinsInTheWriteSet() {
+    @Test func lastWriteWinsInTheWriteSet() throws {
         var tx = Transaction(base: InMemoryKeyValueStore())
         tx.put([1], [1])
         tx.put([1], [2])
@@ -37,7 +37,12 @@ import Testing
         var store = InMemoryKeyValueStore()
         store.apply(tx.writes)
         #expect(store.get([1]) == [2] && store.get([2]) == [3])
-        #expect(tx.writes.operations.count == 4)
+        // One write per key, the last, at the position of the key's first write.
+        #expect(tx.writes.operations == [.put(key: [1], value: [2]), .put(key: [2], value: [3])])
+        tx.delete([1])
+        #expect(tx.writes.operations == [.delete(key: [1]), .put(key: [2], value: [3])])
+        #expect(try tx.get([1]) == nil)
+        #expect(try tx.get([2]) == [3])
     }
 }
 

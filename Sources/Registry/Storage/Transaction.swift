@@ -2,13 +2,18 @@
 /// writes are collected as a ``WriteSet`` that the caller persists atomically (the node writes
 /// it in one batch together with its applied index).
 ///
+/// The write set holds one write per key: writing a key again replaces its earlier write in
+/// place (at the position of its first write). Persisted atomically, that is the same state as
+/// every write in order, and a turn that rewrites a register's state or a counter once per act
+/// sends each such key to the store once.
+///
 /// Not `Sendable`: a transaction belongs to the apply loop that created it.
 public struct Transaction: KeyValueReader {
     private let base: any KeyValueReader
-    // Latest pending value per key (nil = deleted). Kept beside the ordered write set so that
-    // reads are cheap; the write set keeps the order for the caller.
-    private var pending: [[UInt8]: [UInt8]?] = [:]
-    /// The writes made so far, in order.
+    // Where each written key's write sits in `writes`, so that reads are cheap and a new write
+    // of the key replaces the old one.
+    private var positions: [[UInt8]: Int] = [:]
+    /// The writes made so far, one per key, in the order each key was first written.
     public private(set) var writes = WriteSet()
 
     /// Starts a transaction over `base`.
@@ -18,26 +23,43 @@ public struct Transaction: KeyValueReader {
 
     /// Stores `value` under `key`.
     public mutating func put(_ key: [UInt8], _ value: [UInt8]) {
-        pending[key] = .some(value)
-        writes.put(key, value)
+        write(.put(key: key, value: value))
     }
 
     /// Removes `key`.
     public mutating func delete(_ key: [UInt8]) {
-        pending[key] = .some(nil)
-        writes.delete(key)
+        write(.delete(key: key))
+    }
+
+    private mutating func write(_ operation: WriteSet.Operation) {
+        if let position = positions[operation.key] {
+            writes.replace(at: position, with: operation)
+        } else {
+            positions[operation.key] = writes.operations.count
+            writes.append(operation)
+        }
+    }
+
+    /// The value written under `key` in this transaction: nil when it was not written,
+    /// `.some(nil)` when it was deleted.
+    private func pending(_ key: [UInt8]) -> [UInt8]?? {
+        guard let position = positions[key] else { return nil }
+        switch writes.operations[position] {
+        case .put(_, let value): return .some(value)
+        case .delete: return .some(nil)
+        }
     }
 
     /// The pending value if written, else the base's. Base errors propagate.
     public func get(_ key: [UInt8]) throws -> [UInt8]? {
-        if let written = pending[key] { return written }
+        if let written = pending(key) { return written }
         return try base.get(key)
     }
 
     /// Ascending pairs in [start, end) merging the base with pending writes, at most `limit`.
     public func scan(from start: [UInt8], to end: [UInt8], limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
         precondition(limit > 0, "scan limit must be positive")
-        let overlay = pending.keys
+        let overlay = positions.keys
             .filter { !keyPrecedes($0, start) && keyPrecedes($0, end) }
             .sorted(by: keyPrecedes)
         var result: [(key: [UInt8], value: [UInt8])] = []
@@ -57,11 +79,11 @@ public struct Transaction: KeyValueReader {
                 if let o = nextOverlay, nextBase == nil || !keyPrecedes(nextBase!, o) {
                     if let b = nextBase, b == o { pageIndex += 1 }
                     overlayIndex += 1
-                    if let value = pending[o]! { result.append((o, value)) }
+                    if let value = pending(o)! { result.append((o, value)) }
                 } else {
                     let entry = page[pageIndex]
                     pageIndex += 1
-                    if pending[entry.key] == nil { result.append(entry) }
+                    if positions[entry.key] == nil { result.append(entry) }
                 }
             }
             guard pageIsFull, result.count < limit else { break }

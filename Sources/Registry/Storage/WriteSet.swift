@@ -35,6 +35,17 @@ public struct WriteSet: Sendable, Equatable {
         operations.append(.delete(key: key))
     }
 
+    /// Appends a write.
+    public mutating func append(_ operation: Operation) {
+        operations.append(operation)
+    }
+
+    /// Replaces the write at `position` (a later write of the same key, for ``Transaction``).
+    mutating func replace(at position: Int, with operation: Operation) {
+        precondition(operations[position].key == operation.key, "a write replaces a write of the same key")
+        operations[position] = operation
+    }
+
     /// Appends every write of `other`, after these.
     public mutating func append(contentsOf other: WriteSet) {
         operations.append(contentsOf: other.operations)
