@@ -241,18 +241,22 @@ public final class RegistrySearchIndex: Sendable {
             if let mother = d.motherName { names.append((.mother, mother)) }
         }
         names += view.marriages.map { (.spouse, $0.marriage.spouse) }
-        var terms: [String] = []
+        var terms = ""
+        terms.reserveCapacity(1_024)
         var seenTerms = Set<String>(minimumCapacity: 64)
-        var exact: [String] = []
+        var exact = " "
         var seenExact = Set<String>(minimumCapacity: 16)
         for (role, name) in names {
             for text in SearchKeys.texts(name) {
                 let keys = memo.keys(for: text)
-                for term in keys.terms[role.rawValue] where seenTerms.insert(term).inserted { terms.append(term) }
-                for key in keys.exact where seenExact.insert(key).inserted { exact.append(key) }
+                for term in keys.terms[role.rawValue] where seenTerms.insert(term).inserted {
+                    if !terms.isEmpty { terms += " " }
+                    terms += term
+                }
+                for key in keys.exact where seenExact.insert(key).inserted { exact += key + " " }
             }
         }
-        return (terms.joined(separator: " "), " " + exact.joined(separator: " ") + " ")
+        return (terms, exact)
     }
 }
 

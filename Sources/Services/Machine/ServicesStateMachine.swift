@@ -19,6 +19,16 @@ public struct ServicesStateMachine: Sendable {
 
     /// Applies a committed service command. Throws only when the state cannot be read.
     public func apply(_ command: ServiceCommand, context: ApplyContext, into tx: inout Transaction) throws -> ServiceOutcome {
+        if case .registryWrite = command.operation {
+            // The register writes nothing for a request it does not accept, and the counters and
+            // the audit record follow only what it accepted: the writes go straight into `tx`,
+            // without a scratch transaction whose every read and write is one more lookup.
+            let outcome = try applyOperation(command, context: context, into: &tx)
+            if !outcome.writesNothing, let audit = command.audit {
+                _ = try AuditChain.append([audit], into: &tx)
+            }
+            return outcome
+        }
         var scratch = Transaction(base: tx)
         let outcome = try applyOperation(command, context: context, into: &scratch)
         guard !outcome.writesNothing else { return outcome }
