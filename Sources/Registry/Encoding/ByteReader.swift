@@ -24,24 +24,34 @@ public struct ByteReader: Sendable {
         return slice
     }
 
+    /// Reads `width` bytes as a big-endian integer, indexing the buffer directly (no slice).
+    private mutating func readInteger<T: FixedWidthInteger & UnsignedInteger>(_: T.Type) throws(CodecError) -> T {
+        let width = MemoryLayout<T>.size
+        guard width <= remaining else { throw .truncated(offset: offset) }
+        var value: T = 0
+        for index in offset..<(offset + width) { value = (value << 8) | T(bytes[index]) }
+        offset += width
+        return value
+    }
+
     /// Reads one byte.
     public mutating func readUInt8() throws(CodecError) -> UInt8 {
-        try take(1).first!
+        try readInteger(UInt8.self)
     }
 
     /// Reads a big-endian `UInt16`.
     public mutating func readUInt16() throws(CodecError) -> UInt16 {
-        try take(2).reduce(UInt16(0)) { ($0 << 8) | UInt16($1) }
+        try readInteger(UInt16.self)
     }
 
     /// Reads a big-endian `UInt32`.
     public mutating func readUInt32() throws(CodecError) -> UInt32 {
-        try take(4).reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }
+        try readInteger(UInt32.self)
     }
 
     /// Reads a big-endian `UInt64`.
     public mutating func readUInt64() throws(CodecError) -> UInt64 {
-        try take(8).reduce(UInt64(0)) { ($0 << 8) | UInt64($1) }
+        try readInteger(UInt64.self)
     }
 
     /// Reads a boolean; any byte other than 0 or 1 is an error.
@@ -59,8 +69,13 @@ public struct ByteReader: Sendable {
         let at = offset
         let count = Int(try readUInt32())
         guard count <= maxBytes else { throw .lengthOverLimit(offset: at, length: count, limit: maxBytes) }
-        let slice = try take(count)
-        guard let string = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8(offset: at) }
+        guard count <= remaining else { throw .truncated(offset: offset) }
+        let start = offset
+        let string = bytes.withUnsafeBufferPointer { buffer in
+            String(validating: UnsafeBufferPointer(rebasing: buffer[start..<(start + count)]), as: UTF8.self)
+        }
+        guard let string else { throw .invalidUTF8(offset: at) }
+        offset += count
         return string
     }
 

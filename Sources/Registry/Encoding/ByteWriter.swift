@@ -33,16 +33,12 @@ public struct ByteWriter: Sendable {
 
     /// Appends a big-endian `UInt32`.
     public mutating func write(_ value: UInt32) {
-        for shift in stride(from: 24, through: 0, by: -8) {
-            bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
-        }
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Appends a big-endian `UInt64`.
     public mutating func write(_ value: UInt64) {
-        for shift in stride(from: 56, through: 0, by: -8) {
-            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
-        }
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Appends a boolean as one byte, 0 or 1.
@@ -50,9 +46,12 @@ public struct ByteWriter: Sendable {
 
     /// Appends a length-prefixed UTF-8 string (exact bytes, no normalisation).
     public mutating func write(_ value: String) {
-        let utf8 = Array(value.utf8)
-        write(UInt32(utf8.count))
-        bytes.append(contentsOf: utf8)
+        // The string's own contiguous UTF-8, copied once (no intermediate array).
+        var value = value
+        value.withUTF8 { utf8 in
+            write(UInt32(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
     }
 
     /// Appends a length-prefixed byte string.
