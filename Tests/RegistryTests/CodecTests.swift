@@ -140,6 +140,27 @@ import Testing
         #expect(throws: CodecError.invalidUTF8(offset: 24)) { try RegistryCommand.decode(writer.bytes) }
     }
 
+    @Test func aStringIsReadOnlyWhenItsBytesAreValidUTF8() throws {
+        // Truncated, overlong, surrogate, out of range, stray continuation: each is refused, also
+        // when its repair (U+FFFD) would have as many bytes as the input.
+        let invalid: [[UInt8]] = [[0xC3, 0x28], [0xF0, 0x9F, 0x98], [0xE2, 0x82], [0xC0, 0xAF], [0xED, 0xA0, 0x80],
+                                  [0xF4, 0x90, 0x80, 0x80], [0x80], [0x61, 0xFF, 0x62], [0xEF, 0xBF]]
+        for bytes in invalid {
+            var writer = ByteWriter()
+            writer.writeBytes(bytes)
+            var reader = ByteReader(writer.bytes)
+            #expect(throws: CodecError.invalidUTF8(offset: 0), "\(bytes)") { try reader.readString() }
+        }
+        for text in ["", "Rabat", "\u{FFFD}", "الرباط", "ⵔⴱⴰⵟ", "😀 x"] {
+            var writer = ByteWriter()
+            writer.write(text)
+            var reader = ByteReader(writer.bytes)
+            let read = try reader.readString()
+            #expect(Array(read.utf8) == Array(text.utf8))
+            #expect(reader.remaining == 0)
+        }
+    }
+
     @Test func batchOfMoreThanTheLimitIsRefused() {
         let request = F.request(1, .registerBirth(F.birth()))
         let command = RegistryCommand.batch(Array(repeating: request, count: RegistryLimits.batchCommandsMax + 1))

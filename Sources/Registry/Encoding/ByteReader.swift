@@ -71,8 +71,14 @@ public struct ByteReader: Sendable {
         guard count <= maxBytes else { throw .lengthOverLimit(offset: at, length: count, limit: maxBytes) }
         guard count <= remaining else { throw .truncated(offset: offset) }
         let start = offset
-        let string = bytes.withUnsafeBufferPointer { buffer in
-            String(validating: UnsafeBufferPointer(rebasing: buffer[start..<(start + count)]), as: UTF8.self)
+        let string = bytes.withUnsafeBufferPointer { buffer -> String? in
+            let utf8 = UnsafeBufferPointer(rebasing: buffer[start..<(start + count)])
+            // `String(decoding:as:)` is specialised for a buffer of bytes, where the validating
+            // initialiser looked up generic metadata on every call. It repairs invalid UTF-8
+            // with U+FFFD, so the text is valid exactly when the string holds the same bytes.
+            let decoded = String(decoding: utf8, as: UTF8.self)
+            let unchanged = decoded.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(utf8) } ?? decoded.utf8.elementsEqual(utf8)
+            return unchanged ? decoded : nil
         }
         guard let string else { throw .invalidUTF8(offset: at) }
         offset += count
