@@ -243,17 +243,24 @@ public final class RegistrySearchIndex: Sendable {
         names += view.marriages.map { (.spouse, $0.marriage.spouse) }
         var terms = ""
         terms.reserveCapacity(1_024)
-        var seenTerms = Set<String>(minimumCapacity: 64)
         var exact = " "
-        var seenExact = Set<String>(minimumCapacity: 16)
+        // A text already taken in the same role adds nothing (the child's name as drawn up is
+        // usually the person's current name): it is skipped whole, by its bytes. Its terms are
+        // then distinct but for the rare key two different texts share, which the full-text
+        // index counts once anyway.
+        var seenTexts = Set<RoleText>(minimumCapacity: 32)
+        var seenExact: [String] = []
         for (role, name) in names {
-            for text in SearchKeys.texts(name) {
+            for text in SearchKeys.texts(name) where seenTexts.insert(RoleText(role: role.rawValue, text: TextBytes(text: text))).inserted {
                 let keys = memo.keys(for: text)
-                for term in keys.terms[role.rawValue] where seenTerms.insert(term).inserted {
+                for term in keys.terms[role.rawValue] {
                     if !terms.isEmpty { terms += " " }
                     terms += term
                 }
-                for key in keys.exact where seenExact.insert(key).inserted { exact += key + " " }
+                for key in keys.exact where !seenExact.contains(key) {
+                    seenExact.append(key)
+                    exact += key + " "
+                }
             }
         }
         return (terms, exact)
@@ -288,6 +295,12 @@ final class NameKeyMemo: @unchecked Sendable {
         memo[TextBytes(text: text)] = known
         return known
     }
+}
+
+/// A name text in a role, compared by its bytes.
+struct RoleText: Hashable {
+    let role: Int
+    let text: TextBytes
 }
 
 /// A text hashed and compared by its UTF-8 bytes. `String`'s own hashing and equality normalise
