@@ -25,3 +25,45 @@ import Testing
         #expect(reads.map(\.withMentions) == [true, true, false])
     }
 }
+
+/// How the indexer merges the records queued by several turns before one SQLite transaction.
+@Suite struct SearchIndexerCoalesceTests {
+    static func record(_ number: UInt64, given: String) -> ActRecord {
+        let id = SearchIndexerReadsTests.act(number)
+        let act = Act(id: id, civilDigitalID: nil, content: .birth(Bodies.birth(given: given)),
+                      recordedAt: Timestamp(date: GregorianDate(year: 1980, month: 1, day: 2), time: TimeOfDay(hour: 9, minute: 0)),
+                      officer: Bodies.officer, requestID: RequestID(high: 1, low: number), origin: .live,
+                      provenance: Provenance(logIndex: number, logTerm: 1))
+        return ActRecord(act: act, mentions: [])
+    }
+
+    static func givenNames(_ records: [ActRecord]) -> [String] {
+        records.map { record in
+            guard case .birth(let birth) = record.act.content else { return "?" }
+            return birth.child.givenName.latin
+        }
+    }
+
+    @Test func distinctActsAreKeptInOrder() {
+        let plan = SearchIndexer.coalesce([.upsert([Self.record(1, given: "Amine"), Self.record(2, given: "Yassine")]),
+                                           .upsert([Self.record(3, given: "Salma")])])
+        #expect(plan.replacement == nil)
+        #expect(plan.upserts.map(\.act.id.number) == [1, 2, 3])
+        #expect(plan.count == 2)
+    }
+
+    @Test func theLastRecordOfAnActWinsAtItsLastPlace() {
+        let plan = SearchIndexer.coalesce([.upsert([Self.record(1, given: "Amine"), Self.record(2, given: "Yassine")]),
+                                           .upsert([Self.record(1, given: "Ilyas"), Self.record(3, given: "Salma")])])
+        #expect(plan.upserts.map(\.act.id.number) == [2, 1, 3])
+        #expect(Self.givenNames(plan.upserts) == ["Yassine", "Ilyas", "Salma"])
+    }
+
+    @Test func aReplacementDropsWhatCameBeforeIt() {
+        let plan = SearchIndexer.coalesce([.upsert([Self.record(1, given: "Amine")]), .replaceAll([Self.record(2, given: "Yassine")]),
+                                           .upsert([Self.record(3, given: "Salma")])])
+        #expect(plan.replacement?.map(\.act.id.number) == [2])
+        #expect(plan.upserts.map(\.act.id.number) == [3])
+        #expect(plan.count == 3)
+    }
+}

@@ -111,9 +111,13 @@ public final class SearchIndexer: Sendable {
                 upserts = []
             }
         }
-        var seen = Set<ActID>()
-        let latest = upserts.reversed().filter { seen.insert($0.act.id).inserted }.reversed()
-        return (replacement, Array(latest), works.count)
+        // The last record of each act, in order; without a repeated act (the common case) the
+        // list is returned as it is, without copying the records.
+        var seen = Set<ActID>(minimumCapacity: upserts.count)
+        var kept = [Bool](repeating: false, count: upserts.count)
+        for index in upserts.indices.reversed() { kept[index] = seen.insert(upserts[index].act.id).inserted }
+        if seen.count == upserts.count { return (replacement, upserts, works.count) }
+        return (replacement, upserts.indices.filter { kept[$0] }.map { upserts[$0] }, works.count)
     }
 
     private static func write(_ plan: (replacement: [ActRecord]?, upserts: [ActRecord], count: Int), index: RegistrySearchIndex,

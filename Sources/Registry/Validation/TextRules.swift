@@ -94,7 +94,11 @@ enum TextRules {
         case .latin:
             return isLatinLetter(s) || s == " " || s == "-" || s == "'" || s == "\u{2019}"
         case .latinText:
-            return isLatinLetter(s) || (0x30...0x39).contains(s.value) || " -'\u{2019}.,()/".unicodeScalars.contains(s)
+            switch s.value {
+            case 0x20, 0x2D, 0x27, 0x2019, 0x2E, 0x2C, 0x28, 0x29, 0x2F: return true  // space - ' ’ . , ( ) /
+            case 0x30...0x39: return true
+            default: return isLatinLetter(s)
+            }
         case .tifinagh:
             return (0x2D30...0x2D7F).contains(s.value) || s == " " || s == "-"
         case .freeText:
