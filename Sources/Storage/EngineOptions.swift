@@ -23,6 +23,11 @@ extension RocksOptions {
         rocksdb_options_set_level_compaction_dynamic_level_bytes(options, 1)
         rocksdb_options_set_compression(options, compressionType)
         rocksdb_options_set_max_open_files(options, Int32(clamping: maxOpenFiles))
+        if memtableBloomRatio > 0 {
+            // Whole keys, not prefixes: the state is read by exact key.
+            rocksdb_options_set_memtable_prefix_bloom_size_ratio(options, memtableBloomRatio)
+            rocksdb_options_set_memtable_whole_key_filtering(options, 1)
+        }
         rocksdb_options_set_keep_log_file_num(options, infoLogFileCountMax)
         rocksdb_options_set_max_log_file_size(options, infoLogFileSizeBytesMax)
 

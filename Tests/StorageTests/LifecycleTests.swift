@@ -59,6 +59,12 @@ extension StorageTests {
                     field: "bloomFilterBitsPerKey", reason: "must be between 0 and 64, got -1.0")) {
                     try openDatabase(directory.path("db"), options: options)
                 }
+                options = testOptions()
+                options.memtableBloomRatio = 0.5
+                #expect(throws: StorageError.invalidInput(
+                    field: "memtableBloomRatio", reason: "must be between 0 and 0.25, got 0.5")) {
+                    try openDatabase(directory.path("db"), options: options)
+                }
             }
         }
 
