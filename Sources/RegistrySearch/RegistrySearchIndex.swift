@@ -224,7 +224,7 @@ public final class RegistrySearchIndex: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The terms an act is found under (each distinct (role, key) once, space-separated) and its
+    /// The terms an act is found under (space-separated, each name text once per role) and its
     /// exact Latin spellings (`" x:token x:token "`, for ranking): from the names as drawn up
     /// and as corrected, the parents, the spouses.
     private static func nameTerms(_ record: ActRecord, view: ActView, memo: NameKeyMemo) -> (terms: String, exact: String) {

@@ -35,8 +35,8 @@ public struct WriteSet: Sendable, Equatable {
         operations.append(.delete(key: key))
     }
 
-    /// Appends a write.
-    public mutating func append(_ operation: Operation) {
+    /// Appends a write (for ``Transaction``).
+    mutating func append(_ operation: Operation) {
         operations.append(operation)
     }
 

@@ -18,28 +18,30 @@ public struct ServicesStateMachine: Sendable {
     }
 
     /// Applies a committed service command. Throws only when the state cannot be read.
+    ///
+    /// A register write goes straight into `tx`: the register writes nothing for a request it
+    /// does not accept, and the counters and the audit record follow only what it accepted.
+    /// Every other operation may write before it refuses, so it runs in a scratch transaction
+    /// whose writes are kept only when the outcome changed something.
     public func apply(_ command: ServiceCommand, context: ApplyContext, into tx: inout Transaction) throws -> ServiceOutcome {
-        if case .registryWrite = command.operation {
-            // The register writes nothing for a request it does not accept, and the counters and
-            // the audit record follow only what it accepted: the writes go straight into `tx`,
-            // without a scratch transaction whose every read and write is one more lookup.
-            let outcome = try applyOperation(command, context: context, into: &tx)
-            if !outcome.writesNothing, let audit = command.audit {
-                _ = try AuditChain.append([audit], into: &tx)
-            }
-            return outcome
-        }
+        if case .registryWrite = command.operation { return try applyAudited(command, context: context, into: &tx) }
         var scratch = Transaction(base: tx)
-        let outcome = try applyOperation(command, context: context, into: &scratch)
+        let outcome = try applyAudited(command, context: context, into: &scratch)
         guard !outcome.writesNothing else { return outcome }
-        if let audit = command.audit, !isAuditOnly(command.operation) {
-            _ = try AuditChain.append([audit], into: &scratch)
-        }
         for operation in scratch.writes.operations {
             switch operation {
             case .put(let key, let value): tx.put(key, value)
             case .delete(let key): tx.delete(key)
             }
+        }
+        return outcome
+    }
+
+    /// The operation, then its audit record when it changed something.
+    private func applyAudited(_ command: ServiceCommand, context: ApplyContext, into tx: inout Transaction) throws -> ServiceOutcome {
+        let outcome = try applyOperation(command, context: context, into: &tx)
+        if !outcome.writesNothing, let audit = command.audit, !isAuditOnly(command.operation) {
+            _ = try AuditChain.append([audit], into: &tx)
         }
         return outcome
     }
