@@ -44,7 +44,8 @@ let package = Package(
             name: "Services",
             dependencies: ["Registry", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "NodeCore", dependencies: ["Raft", "Registry", "Services"]),
+        .target(name: "CCRC32C"),
+        .target(name: "NodeCore", dependencies: ["Raft", "Registry", "Services", "CCRC32C"]),
         .target(
             name: "Node",
             dependencies: [

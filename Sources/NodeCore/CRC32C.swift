@@ -1,7 +1,14 @@
+import CCRC32C
+
 /// CRC-32C (Castagnoli), the checksum sealed into every record this node writes.
 /// Chosen over CRC-32 for its better error detection on storage and because RocksDB and
-/// iSCSI use it too. Slicing-by-8 table implementation: about 1 GB/s in release builds.
+/// iSCSI use it too. Computed with the processor's CRC-32C instruction where it has one
+/// (x86-64 with SSE 4.2, AArch64 with the CRC extension; `CCRC32C`), else with a slicing-by-8
+/// table (about 1 GB/s in release builds). Both give the same checksum (tested).
 public enum CRC32C {
+    /// Whether this processor computes CRC-32C itself.
+    static let hardware = sijil_crc32c_hardware() != 0
+
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for n in 0..<256 {
@@ -34,6 +41,18 @@ public enum CRC32C {
     }
 
     private static func update(_ start: UInt32, _ buffer: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        hardware ? hardwareUpdate(start, buffer) : tableUpdate(start, buffer)
+    }
+
+    /// The processor's instruction over `buffer` from the (inverted) register `start`; only
+    /// where `hardware` holds.
+    static func hardwareUpdate(_ start: UInt32, _ buffer: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return start }
+        return sijil_crc32c_update(start, base, buffer.count)
+    }
+
+    /// The table algorithm over `buffer` from the (inverted) register `start`.
+    static func tableUpdate(_ start: UInt32, _ buffer: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var crc = start
         var i = 0
         let n = buffer.count

@@ -144,14 +144,18 @@ import Testing
         // Truncated, overlong, surrogate, out of range, stray continuation: each is refused, also
         // when its repair (U+FFFD) would have as many bytes as the input.
         let invalid: [[UInt8]] = [[0xC3, 0x28], [0xF0, 0x9F, 0x98], [0xE2, 0x82], [0xC0, 0xAF], [0xED, 0xA0, 0x80],
-                                  [0xF4, 0x90, 0x80, 0x80], [0x80], [0x61, 0xFF, 0x62], [0xEF, 0xBF]]
+                                  [0xF4, 0x90, 0x80, 0x80], [0x80], [0x61, 0xFF, 0x62], [0xEF, 0xBF],
+                                  // Long, with a repair of the same length in the middle of a
+                                  // word of eight bytes, and at the very end.
+                                  Array("Rabat-Salé-Kénitra".utf8) + [0xF0, 0x9F, 0x98] + Array(", 1915".utf8),
+                                  Array("Rabat-Salé-Kénitra, 1915".utf8) + [0xF0, 0x9F, 0x98]]
         for bytes in invalid {
             var writer = ByteWriter()
             writer.writeBytes(bytes)
             var reader = ByteReader(writer.bytes)
             #expect(throws: CodecError.invalidUTF8(offset: 0), "\(bytes)") { try reader.readString() }
         }
-        for text in ["", "Rabat", "\u{FFFD}", "الرباط", "ⵔⴱⴰⵟ", "😀 x"] {
+        for text in ["", "Rabat", "\u{FFFD}", "الرباط", "ⵔⴱⴰⵟ", "😀 x", "Rabat-Salé-Kénitra الرباط سلا القنيطرة 😀"] {
             var writer = ByteWriter()
             writer.write(text)
             var reader = ByteReader(writer.bytes)

@@ -77,12 +77,31 @@ public struct ByteReader: Sendable {
             // initialiser looked up generic metadata on every call. It repairs invalid UTF-8
             // with U+FFFD, so the text is valid exactly when the string holds the same bytes.
             let decoded = String(decoding: utf8, as: UTF8.self)
-            let unchanged = decoded.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(utf8) } ?? decoded.utf8.elementsEqual(utf8)
+            let unchanged = decoded.utf8.withContiguousStorageIfAvailable { Self.sameBytes($0, utf8) } ?? decoded.utf8.elementsEqual(utf8)
             return unchanged ? decoded : nil
         }
         guard let string else { throw .invalidUTF8(offset: at) }
         offset += count
         return string
+    }
+
+    /// Whether two buffers hold the same bytes, compared eight at a time (the generic
+    /// `elementsEqual` went byte by byte through iterators).
+    static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let first = a.baseAddress, let second = b.baseAddress else { return true }
+        let left = UnsafeRawPointer(first), right = UnsafeRawPointer(second)
+        var at = 0
+        while at + 8 <= a.count {
+            guard left.loadUnaligned(fromByteOffset: at, as: UInt64.self) == right.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+            else { return false }
+            at += 8
+        }
+        while at < a.count {
+            guard first[at] == second[at] else { return false }
+            at += 1
+        }
+        return true
     }
 
     /// Reads a length-prefixed byte string of at most `maxBytes` bytes.
