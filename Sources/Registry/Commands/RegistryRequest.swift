@@ -47,7 +47,7 @@ extension HistoricalActImport: CanonicalCodable {
 }
 
 /// What a request asks the register to do.
-public enum RegistryOperation: Hashable, Sendable, Codable {
+public indirect enum RegistryOperation: Hashable, Sendable, Codable {
     /// Draw up a birth act: numbered, chained, given a civil digital identifier.
     case registerBirth(BirthDeclaration)
     /// Draw up a death act: numbered and chained.

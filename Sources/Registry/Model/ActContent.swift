@@ -1,5 +1,5 @@
 /// What an act records: a birth or a death.
-public enum ActContent: Hashable, Sendable, Codable {
+public indirect enum ActContent: Hashable, Sendable, Codable {
     /// A birth act.
     case birth(BirthDeclaration)
     /// A death act.
