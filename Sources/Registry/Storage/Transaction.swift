@@ -12,7 +12,7 @@ public struct Transaction: KeyValueReader {
     private let base: any KeyValueReader
     // Where each written key's write sits in `writes`, so that reads are cheap and a new write
     // of the key replaces the old one.
-    private var positions: [[UInt8]: Int] = [:]
+    private var positions: [WrittenKey: Int] = [:]
     /// The writes made so far, one per key, in the order each key was first written.
     public private(set) var writes = WriteSet()
 
@@ -32,10 +32,11 @@ public struct Transaction: KeyValueReader {
     }
 
     private mutating func write(_ operation: WriteSet.Operation) {
-        if let position = positions[operation.key] {
+        let key = WrittenKey(bytes: operation.key)
+        if let position = positions[key] {
             writes.replace(at: position, with: operation)
         } else {
-            positions[operation.key] = writes.operations.count
+            positions[key] = writes.operations.count
             writes.append(operation)
         }
     }
@@ -43,7 +44,7 @@ public struct Transaction: KeyValueReader {
     /// The value written under `key` in this transaction: nil when it was not written,
     /// `.some(nil)` when it was deleted.
     private func pending(_ key: [UInt8]) -> [UInt8]?? {
-        guard let position = positions[key] else { return nil }
+        guard let position = positions[WrittenKey(bytes: key)] else { return nil }
         switch writes.operations[position] {
         case .put(_, let value): return .some(value)
         case .delete: return .some(nil)
@@ -59,7 +60,7 @@ public struct Transaction: KeyValueReader {
     /// Ascending pairs in [start, end) merging the base with pending writes, at most `limit`.
     public func scan(from start: [UInt8], to end: [UInt8], limit: Int) throws -> [(key: [UInt8], value: [UInt8])] {
         precondition(limit > 0, "scan limit must be positive")
-        let overlay = positions.keys
+        let overlay = positions.keys.map(\.bytes)
             .filter { !keyPrecedes($0, start) && keyPrecedes($0, end) }
             .sorted(by: keyPrecedes)
         var result: [(key: [UInt8], value: [UInt8])] = []
@@ -83,12 +84,26 @@ public struct Transaction: KeyValueReader {
                 } else {
                     let entry = page[pageIndex]
                     pageIndex += 1
-                    if positions[entry.key] == nil { result.append(entry) }
+                    if positions[WrittenKey(bytes: entry.key)] == nil { result.append(entry) }
                 }
             }
             guard pageIsFull, result.count < limit else { break }
             cursor = bound! + [0]
         }
         return result
+    }
+}
+
+/// A key as a dictionary key, hashed and compared as bytes in one call each (an array of bytes
+/// is hashed and compared one byte at a time).
+struct WrittenKey: Hashable {
+    let bytes: [UInt8]
+
+    static func == (a: WrittenKey, b: WrittenKey) -> Bool {
+        a.bytes.withUnsafeBufferPointer { x in b.bytes.withUnsafeBufferPointer { y in ByteReader.sameBytes(x, y) } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

@@ -42,7 +42,7 @@ public struct WriteSet: Sendable, Equatable {
 
     /// Replaces the write at `position` (a later write of the same key, for ``Transaction``).
     mutating func replace(at position: Int, with operation: Operation) {
-        precondition(operations[position].key == operation.key, "a write replaces a write of the same key")
+        precondition(WrittenKey(bytes: operations[position].key) == WrittenKey(bytes: operation.key), "a write replaces a write of the same key")
         operations[position] = operation
     }
 
