@@ -182,17 +182,20 @@ public final class RegistrySearchIndex: Sendable {
         let view = ActView(record)
         let key = act.id.description
         let names = nameTerms(record, view: view, memo: memo)
-        let values: [any DatabaseValueConvertible & Sendable] = [
-            Int(act.id.register.office.rawValue), act.id.register.year, Int(act.id.register.kind.rawValue),
-            Int64(act.id.number), view.eventDate.gregorian.daysSinceEpoch, act.civilDigitalID?.digits,
-            view.person.latinText, view.person.arabicText, names.terms, names.exact]
+        // Database values, not existentials: the arguments are made once, without boxing.
+        let values: [DatabaseValue] = [
+            Int(act.id.register.office.rawValue).databaseValue, act.id.register.year.databaseValue,
+            Int(act.id.register.kind.rawValue).databaseValue, Int64(act.id.number).databaseValue,
+            view.eventDate.gregorian.daysSinceEpoch.databaseValue, act.civilDigitalID?.digits.databaseValue ?? .null,
+            view.person.latinText.databaseValue, view.person.arabicText.databaseValue, names.terms.databaseValue,
+            names.exact.databaseValue]
         // Cached statements: compiled once per connection, not once per act. A new act (the
         // common case) is one row and one document; an act indexed before is updated in place
         // after its old terms are taken out of the full-text index.
         try db.cachedStatement(sql: """
             INSERT INTO act (act_key, office, register_year, kind, number, event_day, civil_id, name_latin, name_arabic, name_terms, exact_keys)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (act_key) DO NOTHING
-            """).execute(arguments: StatementArguments([key] + values))
+            """).execute(arguments: StatementArguments([key.databaseValue] + values))
         let id: Int64
         if db.changesCount == 1 {
             id = db.lastInsertedRowID
@@ -206,9 +209,10 @@ public final class RegistrySearchIndex: Sendable {
             try db.cachedStatement(sql: """
                 UPDATE act SET office = ?, register_year = ?, kind = ?, number = ?, event_day = ?, civil_id = ?, name_latin = ?,
                     name_arabic = ?, name_terms = ?, exact_keys = ? WHERE id = ?
-                """).execute(arguments: StatementArguments(values + [id]))
+                """).execute(arguments: StatementArguments(values + [id.databaseValue]))
         }
-        try db.cachedStatement(sql: "INSERT INTO act_names (rowid, name_terms) VALUES (?, ?)").execute(arguments: [id, names.terms])
+        try db.cachedStatement(sql: "INSERT INTO act_names (rowid, name_terms) VALUES (?, ?)")
+            .execute(arguments: StatementArguments([id.databaseValue, names.terms.databaseValue]))
     }
 
     /// The full-text term of a name key in a role: `r`, the role, then the key's UTF-8 bytes in
@@ -228,42 +232,57 @@ public final class RegistrySearchIndex: Sendable {
     /// exact Latin spellings (`" x:token x:token "`, for ranking): from the names as drawn up
     /// and as corrected, the parents, the spouses.
     private static func nameTerms(_ record: ActRecord, view: ActView, memo: NameKeyMemo) -> (terms: String, exact: String) {
-        var names: [(NameRole, PersonName)] = [(.person, view.person), (.father, view.fatherName), (.mother, view.motherName)]
-            .compactMap { role, name in name.map { (role, $0) } }
+        var builder = NameTermsBuilder(memo: memo)
+        builder.add(view.person, as: .person)
+        if let father = view.fatherName { builder.add(father, as: .father) }
+        if let mother = view.motherName { builder.add(mother, as: .mother) }
         switch record.act.content {
         case .birth(let b):
-            names.append((.person, b.child))
-            if let father = b.father { names.append((.father, father.name)) }
-            names.append((.mother, b.mother.name))
+            builder.add(b.child, as: .person)
+            if let father = b.father { builder.add(father.name, as: .father) }
+            builder.add(b.mother.name, as: .mother)
         case .death(let d):
-            names.append((.person, d.deceased))
-            if let father = d.fatherName { names.append((.father, father)) }
-            if let mother = d.motherName { names.append((.mother, mother)) }
+            builder.add(d.deceased, as: .person)
+            if let father = d.fatherName { builder.add(father, as: .father) }
+            if let mother = d.motherName { builder.add(mother, as: .mother) }
         }
-        names += view.marriages.map { (.spouse, $0.marriage.spouse) }
-        var terms = ""
+        for marriage in view.marriages { builder.add(marriage.marriage.spouse, as: .spouse) }
+        return (builder.terms, builder.exact)
+    }
+}
+
+/// Gathers an act's terms name after name, without copying the names or listing their texts.
+/// A text already taken in the same role adds nothing (the child's name as drawn up is usually
+/// the person's current name): it is skipped whole, by its bytes. Its terms are then distinct
+/// but for the rare key two different texts share, which the full-text index counts once anyway.
+private struct NameTermsBuilder {
+    let memo: NameKeyMemo
+    var terms = ""
+    var exact = " "
+    private var seenTexts = Set<RoleText>(minimumCapacity: 32)
+    private var seenExact: [String] = []
+
+    init(memo: NameKeyMemo) {
+        self.memo = memo
         terms.reserveCapacity(1_024)
-        var exact = " "
-        // A text already taken in the same role adds nothing (the child's name as drawn up is
-        // usually the person's current name): it is skipped whole, by its bytes. Its terms are
-        // then distinct but for the rare key two different texts share, which the full-text
-        // index counts once anyway.
-        var seenTexts = Set<RoleText>(minimumCapacity: 32)
-        var seenExact: [String] = []
-        for (role, name) in names {
-            for text in SearchKeys.texts(name) where seenTexts.insert(RoleText(role: role.rawValue, text: TextBytes(text: text))).inserted {
-                let keys = memo.keys(for: text)
-                for term in keys.terms[role.rawValue] {
-                    if !terms.isEmpty { terms += " " }
-                    terms += term
-                }
-                for key in keys.exact where !seenExact.contains(key) {
-                    seenExact.append(key)
-                    exact += key + " "
-                }
-            }
+    }
+
+    mutating func add(_ name: PersonName, as role: NameRole) {
+        SearchKeys.forEachText(name) { add($0, role) }
+    }
+
+    private mutating func add(_ text: String, _ role: NameRole) {
+        guard seenTexts.insert(RoleText(role: role.rawValue, text: TextBytes(text: text))).inserted else { return }
+        let keys = memo.keys(for: text)
+        let joined = keys.joinedTerms[role.rawValue]
+        if !joined.isEmpty {
+            if !terms.isEmpty { terms += " " }
+            terms += joined
         }
-        return (terms, exact)
+        for key in keys.exact where !seenExact.contains(key) {
+            seenExact.append(key)
+            exact += key + " "
+        }
     }
 }
 
@@ -276,11 +295,18 @@ final class NameKeyMemo: @unchecked Sendable {
     /// Texts remembered; beyond it the memo starts afresh (bounded memory, about 300 bytes each).
     static let textsMax = 50_000
 
-    /// A text's full-text terms in each role, and its exact Latin spellings.
-    struct Keys {
-        /// Indexed by the role's raw value (0 unused).
-        var terms: [[String]]
-        var exact: [String]
+    /// A text's full-text terms in each role, and its exact Latin spellings. A class, so that
+    /// a lookup hands out one reference rather than copies of its arrays.
+    final class Keys {
+        /// The terms in each role, joined by spaces as they go into a document; indexed by the
+        /// role's raw value (0 unused).
+        let joinedTerms: [String]
+        let exact: [String]
+
+        init(terms: [[String]], exact: [String]) {
+            self.joinedTerms = terms.map { $0.joined(separator: " ") }
+            self.exact = exact
+        }
     }
     private var memo: [TextBytes: Keys] = [:]
 
@@ -318,7 +344,7 @@ struct TextBytes: Hashable {
     static func == (left: TextBytes, right: TextBytes) -> Bool {
         guard left.text.utf8.count == right.text.utf8.count else { return false }
         let compared = left.text.utf8.withContiguousStorageIfAvailable { l in
-            right.text.utf8.withContiguousStorageIfAvailable { r in l.elementsEqual(r) }
+            right.text.utf8.withContiguousStorageIfAvailable { r in ByteReader.sameBytes(l, r) }
         }
         return (compared ?? nil) ?? left.text.utf8.elementsEqual(right.text.utf8)
     }

@@ -27,9 +27,14 @@ enum SearchKeys {
         LatinNameNormalizer.tokens(text).map { "x:" + $0 }
     }
 
-    /// Every script of a person's name.
-    static func texts(_ name: PersonName) -> [String] {
-        [name.givenName.arabic, name.givenName.latin, name.familyName.arabic, name.familyName.latin]
-            + [name.givenName.tifinagh, name.familyName.tifinagh].compactMap { $0 }
+    /// Every script of a person's name, one after the other (no array is made).
+    @inline(__always)
+    static func forEachText(_ name: PersonName, _ body: (String) -> Void) {
+        body(name.givenName.arabic)
+        body(name.givenName.latin)
+        body(name.familyName.arabic)
+        body(name.familyName.latin)
+        if let tifinagh = name.givenName.tifinagh { body(tifinagh) }
+        if let tifinagh = name.familyName.tifinagh { body(tifinagh) }
     }
 }

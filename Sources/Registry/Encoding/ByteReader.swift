@@ -87,7 +87,7 @@ public struct ByteReader: Sendable {
 
     /// Whether two buffers hold the same bytes, compared eight at a time (the generic
     /// `elementsEqual` went byte by byte through iterators).
-    static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         guard let first = a.baseAddress, let second = b.baseAddress else { return true }
         let left = UnsafeRawPointer(first), right = UnsafeRawPointer(second)
