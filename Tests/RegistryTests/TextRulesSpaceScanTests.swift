@@ -20,4 +20,26 @@ import Testing
         }
         #expect(flagged > 1_000)
     }
+
+    /// Decoding the UTF-8 bytes by hand finds the same first disallowed scalar as the scalar
+    /// view, in every script, for one-, two-, three- and four-byte scalars in any position.
+    @Test func theByteDecoderFindsWhatTheScalarViewFinds() {
+        let seed: UInt64 = 78
+        var generator = SeededGenerator(seed: seed)
+        func next() -> UInt64 { generator.next() }
+        let pieces: [String] = ["a", "Z", " ", "-", "'", "7", ".", "é", "×", "ß", "ب", "ڭ", "\u{064E}", "ⵣ", "ⴰ",
+                                "\u{200E}", "\u{FEFF}", "\u{0007}", "\u{0085}", "’", "😀", "𝔸", "中"]
+        let scripts: [Script] = [.arabic, .latin, .latinText, .tifinagh, .freeText]
+        var disallowed = 0
+        for _ in 0..<20_000 {
+            let text = (0..<(1 + Int(next() % 12))).map { _ in pieces[Int(next() % UInt64(pieces.count))] }.joined()
+            for script in scripts {
+                let expected = text.unicodeScalars.first { !TextRules.allowed($0, script) }
+                let found = TextRules.firstDisallowed(text, script)
+                if found != nil { disallowed += 1 }
+                #expect(found == expected, "\(Array(text.unicodeScalars)) in \(script) (seed \(seed))")
+            }
+        }
+        #expect(disallowed > 20_000)
+    }
 }

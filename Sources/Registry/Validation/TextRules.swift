@@ -32,11 +32,47 @@ enum TextRules {
             violations.add(.wrongScript, field, "has leading, trailing or doubled spaces")
             return
         }
-        if let bad = text.unicodeScalars.first(where: { !allowed($0, script) }) {
+        if let bad = firstDisallowed(text, script) {
             let hex = String(bad.value, radix: 16, uppercase: true)
             let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             violations.add(.wrongScript, field, "contains U+\(padded), not allowed in \(script) text")
         }
+    }
+
+    /// The first scalar of `text` not allowed in `script`, decoded straight from its UTF-8 bytes
+    /// (a `String`'s bytes are valid UTF-8); the same answer as searching `unicodeScalars`,
+    /// which cost more than the checks themselves.
+    static func firstDisallowed(_ text: String, _ script: Script) -> Unicode.Scalar? {
+        let found: Unicode.Scalar?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var at = 0
+            while at < bytes.count {
+                let lead = bytes[at]
+                var value: UInt32
+                let length: Int
+                if lead < 0x80 {
+                    value = UInt32(lead)
+                    length = 1
+                } else if lead < 0xE0 {
+                    value = UInt32(lead & 0x1F)
+                    length = 2
+                } else if lead < 0xF0 {
+                    value = UInt32(lead & 0x0F)
+                    length = 3
+                } else {
+                    value = UInt32(lead & 0x07)
+                    length = 4
+                }
+                guard at + length <= bytes.count else { break }
+                for next in (at + 1)..<(at + length) { value = value << 6 | UInt32(bytes[next] & 0x3F) }
+                guard let scalar = Unicode.Scalar(value) else { break }
+                if !allowed(scalar, script) { return scalar }
+                at += length
+            }
+            // Only a malformed sequence stops early, which a String never holds; the scalar
+            // view then decides.
+            return at == bytes.count ? nil : text.unicodeScalars.first { !allowed($0, script) }
+        }
+        return found ?? text.unicodeScalars.first { !allowed($0, script) }
     }
 
     /// Whether the UTF-8 bytes start or end with a space or hold two spaces in a row.
@@ -82,7 +118,7 @@ enum TextRules {
         }
     }
 
-    private static func allowed(_ s: Unicode.Scalar, _ script: Script) -> Bool {
+    static func allowed(_ s: Unicode.Scalar, _ script: Script) -> Bool {
         if isForbiddenEverywhere(s) { return false }
         switch script {
         case .arabic:
