@@ -70,9 +70,14 @@ enum TextRules {
             }
             // Only a malformed sequence stops early, which a String never holds; the scalar
             // view then decides.
-            return at == bytes.count ? nil : text.unicodeScalars.first { !allowed($0, script) }
+            return at == bytes.count ? nil : firstDisallowedByScalars(text, script)
         }
-        return found ?? text.unicodeScalars.first { !allowed($0, script) }
+        return found ?? firstDisallowedByScalars(text, script)
+    }
+
+    /// The same search through the string's scalar view.
+    private static func firstDisallowedByScalars(_ text: String, _ script: Script) -> Unicode.Scalar? {
+        text.unicodeScalars.first { !allowed($0, script) }
     }
 
     /// Whether the UTF-8 bytes start or end with a space or hold two spaces in a row.
