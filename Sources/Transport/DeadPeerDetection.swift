@@ -23,15 +23,9 @@ enum DeadPeerDetection {
     /// Unanswered probes before the connection is dropped, 3: a silent peer is dropped after
     /// about 20 seconds.
     static let keepaliveProbeCount: SocketOptionValue = 3
-    /// Milliseconds written data may stay unacknowledged before the kernel drops the connection,
-    /// 20 seconds.
-    ///
-    /// Why: far above any round trip within the country, including a congested one, and short
-    /// enough that a healed link carries traffic again within seconds of the redial that follows.
-    static let unacknowledgedTimeoutMs: SocketOptionValue = 20_000
-
-    /// The socket options to set on every node-to-node connection, in both directions.
-    static var socketOptions: [(ChannelOptions.Types.SocketOption, SocketOptionValue)] {
+    /// The socket options to set on every node-to-node connection, in both directions; the
+    /// limit on unacknowledged data is `limits.unacknowledgedTimeoutMs` (validated to fit).
+    static func socketOptions(_ limits: TransportLimits) -> [(ChannelOptions.Types.SocketOption, SocketOptionValue)] {
         var options: [(ChannelOptions.Types.SocketOption, SocketOptionValue)] = [
             (.init(level: .socket, name: .so_keepalive), 1),
             (.init(level: .tcp, name: .tcp_nodelay), 1),
@@ -41,20 +35,20 @@ enum DeadPeerDetection {
             (.init(level: .tcp, name: .init(rawValue: CInt(TCP_KEEPIDLE))), keepaliveIdleSeconds),
             (.init(level: .tcp, name: .init(rawValue: CInt(TCP_KEEPINTVL))), keepaliveIntervalSeconds),
             (.init(level: .tcp, name: .init(rawValue: CInt(TCP_KEEPCNT))), keepaliveProbeCount),
-            (.init(level: .tcp, name: .init(rawValue: CInt(TCP_USER_TIMEOUT))), unacknowledgedTimeoutMs),
+            (.init(level: .tcp, name: .init(rawValue: CInt(TCP_USER_TIMEOUT))), SocketOptionValue(limits.unacknowledgedTimeoutMs)),
         ]
         #endif
         return options
     }
 
-    static func configure(_ bootstrap: ClientBootstrap) -> ClientBootstrap {
-        socketOptions.reduce(bootstrap) { bootstrap, option in
+    static func configure(_ bootstrap: ClientBootstrap, limits: TransportLimits) -> ClientBootstrap {
+        socketOptions(limits).reduce(bootstrap) { bootstrap, option in
             bootstrap.channelOption(option.0, value: option.1)
         }
     }
 
-    static func configure(_ bootstrap: ServerBootstrap) -> ServerBootstrap {
-        socketOptions.reduce(bootstrap) { bootstrap, option in
+    static func configure(_ bootstrap: ServerBootstrap, limits: TransportLimits) -> ServerBootstrap {
+        socketOptions(limits).reduce(bootstrap) { bootstrap, option in
             bootstrap.childChannelOption(option.0, value: option.1)
         }
     }

@@ -17,7 +17,7 @@ extension ConnectionContext {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Self.listenBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        return try await DeadPeerDetection.configure(bootstrap)
+        return try await DeadPeerDetection.configure(bootstrap, limits: limits)
             .bind(host: host, port: port) { channel in
                 let pending = channel.eventLoop.makeCompletedFuture {
                     try context.admit(channel)

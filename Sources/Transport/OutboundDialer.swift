@@ -101,7 +101,7 @@ extension ConnectionContext {
         let serverHostname: String? = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
         let context = self
         let bootstrap = ClientBootstrap(group: group).connectTimeout(.milliseconds(limits.connectTimeoutMs))
-        return try await DeadPeerDetection.configure(bootstrap)
+        return try await DeadPeerDetection.configure(bootstrap, limits: limits)
             .connect(host: host, port: link.address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard link.attach(channel) else { throw TransportError.shutDown }

@@ -38,6 +38,15 @@ public struct TransportLimits: Sendable, Equatable {
     /// a connection that is silent for longer holds a pending-handshake slot for nothing.
     public static let handshakeTimeoutMsDefault: Int64 = 5_000
 
+    /// Milliseconds written data may stay unacknowledged, or a peer's receive window stay shut,
+    /// before the kernel drops the connection (`TCP_USER_TIMEOUT`), 20 seconds.
+    ///
+    /// Why: far above any round trip within the country, including a congested one, and short
+    /// enough that a healed link carries traffic again within seconds of the redial that follows.
+    /// A peer that reads nothing for this long (a stalled process) is dropped as well, and
+    /// redialled.
+    public static let unacknowledgedTimeoutMsDefault: Int64 = 20_000
+
     /// Time allowed for the TCP connect to a peer, 3 seconds.
     ///
     /// Why: longer than any round trip within the country, short enough that a dead address is
@@ -80,6 +89,8 @@ public struct TransportLimits: Sendable, Equatable {
     public var pendingHandshakesMax: Int
     /// See ``handshakeTimeoutMsDefault``.
     public var handshakeTimeoutMs: Int64
+    /// See ``unacknowledgedTimeoutMsDefault``.
+    public var unacknowledgedTimeoutMs: Int64
     /// See ``connectTimeoutMsDefault``.
     public var connectTimeoutMs: Int64
     /// See ``reconnectBackoffInitialMsDefault``.
@@ -95,6 +106,7 @@ public struct TransportLimits: Sendable, Equatable {
         inboundQueueBytesMax: Int = inboundQueueBytesMaxDefault,
         pendingHandshakesMax: Int = pendingHandshakesMaxDefault,
         handshakeTimeoutMs: Int64 = handshakeTimeoutMsDefault,
+        unacknowledgedTimeoutMs: Int64 = unacknowledgedTimeoutMsDefault,
         connectTimeoutMs: Int64 = connectTimeoutMsDefault,
         reconnectBackoffInitialMs: Int64 = reconnectBackoffInitialMsDefault,
         reconnectBackoffMaxMs: Int64 = reconnectBackoffMaxMsDefault
@@ -105,6 +117,7 @@ public struct TransportLimits: Sendable, Equatable {
         self.inboundQueueBytesMax = inboundQueueBytesMax
         self.pendingHandshakesMax = pendingHandshakesMax
         self.handshakeTimeoutMs = handshakeTimeoutMs
+        self.unacknowledgedTimeoutMs = unacknowledgedTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.reconnectBackoffInitialMs = reconnectBackoffInitialMs
         self.reconnectBackoffMaxMs = reconnectBackoffMaxMs
@@ -130,6 +143,11 @@ public struct TransportLimits: Sendable, Equatable {
         )
         try require(pendingHandshakesMax >= 1, "pendingHandshakesMax", "must be at least 1")
         try require(handshakeTimeoutMs >= 1, "handshakeTimeoutMs", "must be at least 1 ms")
+        try require(
+            unacknowledgedTimeoutMs >= 1 && unacknowledgedTimeoutMs <= Int64(Int32.max),
+            "unacknowledgedTimeoutMs",
+            "must be 1 to \(Int32.max) ms"
+        )
         try require(connectTimeoutMs >= 1, "connectTimeoutMs", "must be at least 1 ms")
         try require(reconnectBackoffInitialMs >= 1, "reconnectBackoffInitialMs", "must be at least 1 ms")
         try require(

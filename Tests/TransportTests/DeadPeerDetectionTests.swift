@@ -17,7 +17,7 @@ import Testing
         #expect(try await option(.tcp, CInt(TCP_KEEPIDLE)) == DeadPeerDetection.keepaliveIdleSeconds)
         #expect(try await option(.tcp, CInt(TCP_KEEPINTVL)) == DeadPeerDetection.keepaliveIntervalSeconds)
         #expect(try await option(.tcp, CInt(TCP_KEEPCNT)) == DeadPeerDetection.keepaliveProbeCount)
-        #expect(try await option(.tcp, CInt(TCP_USER_TIMEOUT)) == DeadPeerDetection.unacknowledgedTimeoutMs)
+        #expect(try await option(.tcp, CInt(TCP_USER_TIMEOUT)) == SocketOptionValue(TransportLimits.unacknowledgedTimeoutMsDefault))
         await TestNodes.shutdown(nodes.values)
     }
 }

@@ -27,6 +27,16 @@ import Testing
         )) {
             _ = try await TestNodes.start(1, pki: pki, limits: limits)
         }
+        // The kernel takes the unacknowledged-data limit as a 32-bit count of milliseconds.
+        for timeout: Int64 in [0, Int64(Int32.max) + 1] {
+            var limits = TestNodes.limits
+            limits.unacknowledgedTimeoutMs = timeout
+            await #expect(throws: TransportError.invalidConfiguration(
+                field: "limits.unacknowledgedTimeoutMs", reason: "must be 1 to \(Int32.max) ms"
+            )) {
+                _ = try await TestNodes.start(1, pki: pki, limits: limits)
+            }
+        }
     }
 
     @Test func startReportsAPortAlreadyInUse() async throws {
