@@ -19,6 +19,11 @@ struct RollOutState {
     var destroyedGroups: [GroupID] = []
     /// When a step last sent its requests (they are sent again after a second without effect).
     var lastSentMs: UInt64 = 0
+    /// The deliberate operator error only: when the region was cut from the centre.
+    var cutAtMs: UInt64?
+    /// How long the cut region may go on before it is destroyed even if none of its groups
+    /// committed a write in the meantime.
+    static let cutLastsMsMax: UInt64 = 30_000
 }
 
 /// One step of the roll-out, polled until its condition holds.
@@ -119,7 +124,8 @@ extension Simulation {
     }
 
     /// The deliberate operator error: the region is switched to `region` durability, cut from
-    /// the centre, and keeps acknowledging writes for a second before it is destroyed.
+    /// the centre, and keeps acknowledging writes for at least a second, and until one of its
+    /// groups has committed a write without the centre, before it is destroyed.
     private func regionDurabilityCutOff() {
         let pending = lostGroups.filter { group in
             guard let leader = leader(of: group.id), let raft = leader.core?.raft(of: group.id) else { return true }
@@ -139,12 +145,26 @@ extension Simulation {
             blocked.insert(Link(from: Simulation.centerID, to: id))
         }
         record("roll-out (operator error): region \(RollOutState.firstRegion) in region durability, cut from the centre", mixing: [49])
+        rollOut.cutAtMs = now
         rollOut.lastSentMs = 0
         queue.schedule(.rollOut(.destroy), at: now + 1_000)
     }
 
+    /// Whether one of the cut region's groups has committed an entry the centre does not hold
+    /// (or the cut lasted long enough): only then does losing the region lose something, which
+    /// is what the deliberate error must show.
+    private var cutRegionCommittedAlone: Bool {
+        guard let cutAt = rollOut.cutAtMs else { return true }
+        if now >= cutAt + RollOutState.cutLastsMsMax { return true }
+        return lostGroups.contains { group in
+            let commit = leader(of: group.id)?.core?.raft(of: group.id)?.commitIndex ?? 0
+            return commit > nodes[Simulation.centerID]?.core?.raft(of: group.id)?.lastIndex ?? 0
+        }
+    }
+
     private func destroyRegion() {
         if rollOut.rebuilt == false && regionNodes[RollOutState.firstRegion] != RollOutState.rebuiltNodes {
+            guard cutRegionCommittedAlone else { return again(.destroy) }
             for id in regionNodes[RollOutState.firstRegion]! {
                 let node = nodes[id]!
                 crashNode(node)

@@ -53,7 +53,6 @@ extension Raft {
         leadTransferee = 0
         uncommittedBytes = 0
         appendBroadcastNeeded = false
-        commitBroadcastNeeded = false
         resetTimers()
     }
 

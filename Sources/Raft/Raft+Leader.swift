@@ -97,9 +97,7 @@ extension Raft {
 
     /// Sends appends until flow control or the end of the log stops it (pipelining).
     mutating func sendAppends(to member: NodeID) {
-        var first = true
-        while sendAppend(to: member, evenIfEmpty: first && commitBroadcastNeeded) {
-            first = false
+        while sendAppend(to: member, evenIfEmpty: false) {
             if progress[member]?.state != .replicate { break }
         }
     }
@@ -186,16 +184,16 @@ extension Raft {
             pr.inflight.free(through: response.index)
         }
         progress[member] = pr
-        if maybeCommit() { commitBroadcastNeeded = true }
-        if !commitBroadcastNeeded {
-            // (With a broadcast pending, flushLeaderWork sends every member, this one included,
-            // its appends and the new commit index once; sending here too would duplicate it.)
-            // A member that was held back (probing, or a full window) was last sent an append
-            // that may carry an older commit index than ours: send one even if empty, or it
-            // learns the commit only at the next heartbeat.
-            if wasPaused { sendAppend(to: member, evenIfEmpty: true) }
-            sendAppends(to: member)
-        }
+        // A new commit index gets no message of its own: it reaches the followers with the next
+        // append or heartbeat, as the Raft paper has it (§5.3, "including heartbeats"). With one
+        // write at a time, a message of its own doubled the messages between the replicas and
+        // the turns that handle them (docs/BENCHMARKS.md).
+        maybeCommit()
+        // The exception: a member that was held back (probing, or a full window) was last sent
+        // an append that may carry a much older commit index. It gets one now, even if empty,
+        // so that a member catching up applies without waiting for a heartbeat (this is rare).
+        if wasPaused { sendAppend(to: member, evenIfEmpty: true) }
+        sendAppends(to: member)
         if member == leadTransferee && pr.match == log.lastIndex {
             send(to: member, .timeoutNow, beforePersist: false)
         }
@@ -208,6 +206,7 @@ extension Raft {
 
     /// Advances the commit index if a quorum holds a current-term entry (Raft paper §5.4.2:
     /// never by counting replicas of an older term's entry) and the centre rule allows.
+    @discardableResult
     mutating func maybeCommit() -> Bool {
         let quorum = membership.quorumIndex { matchOf($0) }
         guard quorum > log.committed, quorum <= log.lastIndex, let quorumTerm = log.term(at: quorum) else { return false }
@@ -268,10 +267,9 @@ extension Raft {
     /// proposals of the turn, and one heartbeat round for all the reads of the turn.
     mutating func flushLeaderWork() {
         guard role == .leader else { return }
-        if appendBroadcastNeeded || commitBroadcastNeeded {
+        if appendBroadcastNeeded {
             for member in progress.keys.sorted() { sendAppends(to: member) }
             appendBroadcastNeeded = false
-            commitBroadcastNeeded = false
         }
         if !readsAwaitingRound.isEmpty && canStartReadRound {
             readRound += 1

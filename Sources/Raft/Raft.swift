@@ -38,7 +38,6 @@ public struct Raft: Sendable {
     var pendingConfigIndex: UInt64 = 0
     var uncommittedBytes = 0
     var appendBroadcastNeeded = false
-    var commitBroadcastNeeded = false
     var readRound: UInt64 = 0
     var readsAwaitingRound: [PendingRead] = []
     var readBatches: [ReadBatch] = []
@@ -349,7 +348,7 @@ public struct Raft: Sendable {
         return !outBeforePersist.isEmpty || !outAfterPersist.isEmpty || snapshotToInstall != nil
             || log.persisted < log.lastIndex || hardState != persistedHardState
             || log.committed > log.applied || !outReadStates.isEmpty || !outFailedReads.isEmpty
-            || appendBroadcastNeeded || commitBroadcastNeeded || !readsToForward.isEmpty
+            || appendBroadcastNeeded || !readsToForward.isEmpty
             || (!readsAwaitingRound.isEmpty && canStartReadRound)
     }
 
@@ -398,7 +397,7 @@ public struct Raft: Sendable {
         }
         precondition(log.applied == mark.appliedThrough, "applied \(log.applied) but handed out \(mark.appliedThrough)")
         if role == .leader {
-            if maybeCommit() { commitBroadcastNeeded = true }
+            maybeCommit()
             maybeLeaveJoint()
         }
     }

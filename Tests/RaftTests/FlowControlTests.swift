@@ -24,6 +24,7 @@ import Testing
         let appends = Self.appendsTo(2, in: net)
         #expect(appends.allSatisfy { $0.entries.count <= 3 })
         #expect(appends.map(\.entries.count) == [3, 3, 3, 1])
+        net.tickAllAndDeliver()
         #expect(net.applied(2).count == 10)
     }
 
@@ -42,6 +43,7 @@ import Testing
             #expect(bytes <= 300 || append.entries.count == 1, "append of \(append.entries.count) entries, \(bytes) bytes")
         }
         #expect(appends.map(\.entries.count) == [2, 2, 1, 1])
+        net.tickAllAndDeliver()
         #expect(net.applied(2).count == 6)
     }
 

@@ -8,7 +8,7 @@ import Testing
         let net = TestNetwork(voters: [1, 2, 3], learners: [4])
         net.elect(1)
         for n in 0..<3 { net.propose(1, "act \(n)") }
-        net.tickAllAndDeliver()
+        net.deliverThenHeartbeat()
         #expect(net.applied(4) == (0..<3).map { Fixture.bytes("act \($0)") })
         #expect(net.raft(4).leader == 1)
     }

@@ -21,16 +21,33 @@ import Testing
         }
     }
 
-    @Test func aFollowerLearnsTheCommitIndexOfAnEntryItAcknowledgedWithoutWaitingForAHeartbeat() {
+    @Test func aFollowerLearnsANewCommitIndexWithTheNextAppendOrHeartbeat() {
         let net = TestNetwork(voters: [1, 2, 3])
         net.elect(1)
         net.propose(1, "birth")
-        // No tick: only the traffic the proposal causes.
+        // No tick: only the traffic the proposal causes. The leader commits; the followers hold
+        // the entry but are not told yet.
         net.deliverAll()
         #expect(net.raft(1).commitIndex == 3)
         for id: NodeID in [2, 3] {
+            #expect(net.raft(id).commitIndex == 2, "member \(id)")
+            #expect(net.applied(id).isEmpty, "member \(id)")
+        }
+        // The next proposal's append carries the commit index of the first.
+        net.propose(1, "death")
+        let appends = net.queue.filter { $0.message.isAppend && $0.message.from == 1 }.compactMap(\.message.append)
+        #expect(appends.count == 2)
+        #expect(appends.allSatisfy { $0.commit == 3 })
+        net.deliverAll()
+        for id: NodeID in [2, 3] {
             #expect(net.raft(id).commitIndex == 3, "member \(id)")
             #expect(net.applied(id) == [Self.birth], "member \(id)")
+        }
+        // With nothing more to send, the next heartbeat carries the second.
+        net.tickAllAndDeliver()
+        for id: NodeID in [2, 3] {
+            #expect(net.raft(id).commitIndex == 4, "member \(id)")
+            #expect(net.applied(id) == [Self.birth, Fixture.bytes("death")], "member \(id)")
         }
     }
 
@@ -45,15 +62,17 @@ import Testing
         }
     }
 
-    @Test func theLeaderSendsEachFollowerTheNewCommitIndexOnce() {
+    @Test func aNewCommitIndexGetsNoMessageOfItsOwn() {
         let net = TestNetwork(voters: [1, 2, 3])
         net.elect(1)
         net.clearTrace()
         net.propose(1, "birth")
         net.deliverAll()
+        #expect(net.raft(1).commitIndex == 3)
         for id: NodeID in [2, 3] {
-            let commits = net.sentMessages { $0.from == 1 && $0.to == id && $0.append?.entries.isEmpty == true }
-            #expect(commits.count <= 1, "member \(id) got \(commits.count) empty appends")
+            let toFollower = net.sentMessages { $0.from == 1 && $0.to == id }
+            #expect(toFollower.count == 1, "member \(id) got \(toFollower.count) messages for one proposal")
+            #expect(toFollower.first?.append?.entries.count == 1, "member \(id)")
         }
     }
 
@@ -174,6 +193,7 @@ import Testing
         net.deliverAll()
         #expect(net.raft(2).lastIndex == 4)
         #expect(net.store(2).lastIndex == 4)
+        net.tickAllAndDeliver()
         #expect(net.applied(2) == [Fixture.bytes("a"), Fixture.bytes("b")])
     }
 
@@ -181,7 +201,7 @@ import Testing
         let net = TestNetwork(voters: [1, 2, 3])
         net.elect(1)
         for n in 0..<3 { net.propose(1, "act \(n)") }
-        net.tickAllAndDeliver()
+        net.deliverThenHeartbeat()
         let commit = net.raft(2).commitIndex
         #expect(commit == 5)
         let term = net.raft(1).term
@@ -212,7 +232,7 @@ import Testing
         let net = TestNetwork(voters: [1, 2, 3])
         net.elect(1)
         for n in 0..<3 { net.propose(1, "act \(n)") }
-        net.tickAllAndDeliver()
+        net.deliverThenHeartbeat()
         net.crash(2)
         net.propose(1, "act 3")
         net.deliverAll()

@@ -51,7 +51,7 @@ import Testing
         #expect(net.applied(3).count == 20)
         // Later entries arrive as ordinary appends.
         net.propose(1, "after")
-        net.tickAllAndDeliver()
+        net.deliverThenHeartbeat()
         #expect(net.applied(3).last == Fixture.bytes("after"))
         #expect(net.store(3).entries.map(\.index) == [23])
     }
@@ -124,7 +124,7 @@ import Testing
         let net = TestNetwork(voters: [1, 2, 3])
         net.elect(1)
         for n in 0..<3 { net.propose(1, "act \(n)") }
-        net.tickAllAndDeliver()
+        net.deliverThenHeartbeat()
         let before = net.store(3)
         let term = net.raft(1).term
         let meta = SnapshotMeta(index: 3, term: term, membership: Membership(voters: [1, 2, 3]))
