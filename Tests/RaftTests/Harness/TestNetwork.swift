@@ -139,7 +139,6 @@ final class TestNetwork {
         for _ in 0..<times where members[id]?.isUp == true { with(id) { $0.tick() } }
     }
 
-    /// Ticks every live member once (in id order), then delivers everything queued.
     /// Delivers everything, then one heartbeat round. A new commit index reaches the followers
     /// only with the next append or heartbeat, so this is what it takes for every member to
     /// learn what the leader committed once the last proposals' traffic is done.
@@ -148,6 +147,7 @@ final class TestNetwork {
         tickAllAndDeliver()
     }
 
+    /// Ticks every live member once (in id order), then delivers everything queued.
     func tickAllAndDeliver(times: Int = 1, except skipped: Set<NodeID> = []) {
         for _ in 0..<times {
             for id in liveIDs where !skipped.contains(id) { with(id) { $0.tick() } }
