@@ -1,18 +1,18 @@
 import Foundation
 import NodeCore
 import Raft
+import Transport
 
-/// The one thread that owns a `NodeCore`: it takes inputs (frames from peers, client requests,
-/// status queries) from a queue, ticks the core on the wall clock, and runs turns while the core
-/// has work. While a turn waits for its fsync, new inputs pile up and the next turn takes them
-/// all at once: that is the group commit.
+/// The one thread that owns a `NodeCore`: it takes inputs (client requests, status queries) from
+/// its inbox and frames from peers straight from the transport's inbound queue, ticks the core on
+/// the wall clock, and runs turns while the core has work. While a turn waits for its fsync, new
+/// inputs pile up and the next turn takes them all at once: that is the group commit.
 ///
-/// `@unchecked Sendable`: every mutable field shared between threads (`inbox`, `running`) is
-/// read and written only while `condition` is locked; the core, the continuations and the tick
-/// schedule are touched only by the loop thread.
+/// `@unchecked Sendable`: every mutable field shared between threads (`inbox`, `framesWaiting`,
+/// `running`) is read and written only while `condition` is locked; the core, the continuations
+/// and the tick schedule are touched only by the loop thread.
 final class NodeLoop: @unchecked Sendable {
     enum Input {
-        case frames([(from: UInt64, payload: [UInt8])])
         case request(ClientRequest, CheckedContinuation<ClientResult, Never>, isWrite: Bool)
         case status(CheckedContinuation<[GroupStatus], Never>)
         case createGroups([GroupDescriptor])
@@ -26,6 +26,10 @@ final class NodeLoop: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var inbox: [Input] = []
+    /// Frames arrived in the transport since the loop last took them.
+    private var framesWaiting = false
+    /// Takes up to this many frames that arrived, without waiting.
+    private let takeFrames: @Sendable (Int) -> [InboundFrame]
     private var running = true
     private var thread: Thread?
     private let tickMs: UInt64
@@ -35,8 +39,14 @@ final class NodeLoop: @unchecked Sendable {
     /// Called on the loop thread after every turn (observation only: it must not decide anything).
     private let afterTurn: (@Sendable (NodeCore) -> Void)?
 
-    init(tickMs: UInt64, metrics: NodeMetrics?, afterTurn: (@Sendable (NodeCore) -> Void)? = nil, onFatal: @escaping @Sendable (String) -> Void) {
+    /// - Parameter takeFrames: takes up to the given number of frames that arrived from peers,
+    ///   without waiting; the transport calls ``framesArrived()`` when there are more.
+    init(
+        tickMs: UInt64, metrics: NodeMetrics?, takeFrames: @escaping @Sendable (Int) -> [InboundFrame],
+        afterTurn: (@Sendable (NodeCore) -> Void)? = nil, onFatal: @escaping @Sendable (String) -> Void
+    ) {
         self.tickMs = tickMs
+        self.takeFrames = takeFrames
         self.metrics = metrics
         self.afterTurn = afterTurn
         self.onFatal = onFatal
@@ -68,6 +78,14 @@ final class NodeLoop: @unchecked Sendable {
         inbox.append(input)
         condition.signal()
         return true
+    }
+
+    /// Frames from peers are waiting: wakes the loop if it sleeps. Called on a transport thread.
+    func framesArrived() {
+        condition.lock()
+        framesWaiting = true
+        condition.signal()
+        condition.unlock()
     }
 
     /// Submits a request and waits for its answer.
@@ -111,10 +129,11 @@ final class NodeLoop: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if let deadline {
-            while inbox.isEmpty && running && Date() < deadline { _ = condition.wait(until: deadline) }
+            while inbox.isEmpty && !framesWaiting && running && Date() < deadline { _ = condition.wait(until: deadline) }
         }
         let taken = inbox
         inbox = []
+        framesWaiting = false
         return (taken, running)
     }
 
@@ -125,10 +144,11 @@ final class NodeLoop: @unchecked Sendable {
         var isRunning = true
 
         func feed(_ inputs: [Input]) {
+            // Frames first: they were taken after the flag that announced them was cleared, so
+            // none that arrived before this point is left waiting for the next wake-up.
+            for frame in takeFrames(Self.framesPerTakeMax) { core.receive(from: frame.from, frame: frame.payload) }
             for input in inputs {
                 switch input {
-                case .frames(let frames):
-                    for frame in frames { core.receive(from: frame.from, frame: frame.payload) }
                 case .request(let request, let continuation, let isWrite):
                     let ticket = nextTicket
                     nextTicket += 1
@@ -187,11 +207,15 @@ final class NodeLoop: @unchecked Sendable {
             switch input {
             case .request(_, let continuation, _): continuation.resume(returning: .failed(.overloaded("node stopping")))
             case .status(let continuation): continuation.resume(returning: [])
-            case .frames, .createGroups: break
+            case .createGroups: break
             case .exclusive(_, let cancel): cancel()
             }
         }
     }
+
+    /// Frames taken from the transport at once, the default bound of its inbound queue: a turn
+    /// takes everything that arrived.
+    static let framesPerTakeMax = TransportLimits.inboundQueueFramesMaxDefault
 
     static func wallClockMs() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
 }

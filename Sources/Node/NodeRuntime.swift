@@ -19,7 +19,6 @@ public final class NodeRuntime: Sendable {
     let loop: NodeLoop
     let transport: Transport
     let disk: RocksDisk
-    private let inbound: Task<Void, Never>
 
     /// This node's id.
     public var nodeID: UInt64 { configuration.nodeID }
@@ -38,15 +37,6 @@ public final class NodeRuntime: Sendable {
         self.loop = loop
         self.transport = transport
         self.disk = disk
-        self.inbound = Task { [loop, transport, metrics] in
-            while !Task.isCancelled {
-                let frames = await transport.receive(maxFrames: 1_024)
-                if frames.isEmpty { break }
-                if !loop.enqueue(.frames(frames.map { ($0.from, $0.payload) })) {
-                    for frame in frames { metrics.recordDroppedFrame(to: frame.from, reason: "inbox full") }
-                }
-            }
-        }
     }
 
     /// Starts a registry node: every group runs the civil-status register, and the acts it
@@ -92,7 +82,9 @@ public final class NodeRuntime: Sendable {
             credentials: credentials, logger: logger)
         let loop = NodeLoop(
             tickMs: configuration.tickMs, metrics: metrics,
+            takeFrames: { [transport] maxFrames in transport.receiveAvailable(maxFrames: maxFrames) },
             afterTurn: search.map { search -> @Sendable (NodeCore) -> Void in { core in search.afterTurn(core) } }, onFatal: onFatal)
+        transport.setArrivalHandler { [loop] in loop.framesArrived() }
         let network = TransportNetwork(transport: transport, metrics: metrics)
         let seed = UInt64.random(in: 1...UInt64.max)
         loop.start { [disk] in
@@ -210,7 +202,6 @@ public final class NodeRuntime: Sendable {
 
     /// Stops accepting work, finishes the current turn, closes the transport and the store.
     public func shutdown() async {
-        inbound.cancel()
         loop.stop()
         await search?.close()
         await transport.shutdown()

@@ -220,6 +220,7 @@ final class ConnectionAuthenticator: ChannelInboundHandler {
         timeoutTask?.cancel()
         timeoutTask = nil
         authenticated.succeed(hello.nodeID)
+        context.fireUserInboundEventTriggered(PeerAuthenticated(peer: hello.nodeID))
     }
 
     private func sendHello(context: ChannelHandlerContext) {

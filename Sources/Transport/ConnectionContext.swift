@@ -16,15 +16,17 @@ struct ConnectionContext: Sendable {
     let peers: PeerDirectory
     let allocator = ByteBufferAllocator()
 
-    /// Adds TLS, framing and authentication to a new channel and wraps it for async use.
-    /// Runs on the channel's event loop, inside a bootstrap's channel initializer.
+    /// Adds TLS, framing and authentication to a new channel, then `last`: the handler that
+    /// carries frames once the connection is authenticated (``InboundDelivery`` on an accepted
+    /// connection, ``OutboundWritability`` on a dialled one). Runs on the channel's event loop,
+    /// inside a bootstrap's channel initializer.
     func configurePipeline(
         of channel: Channel,
         tls: NIOSSLHandler,
-        role: ConnectionAuthenticator.Role
+        role: ConnectionAuthenticator.Role,
+        last: ChannelHandler
     ) throws -> PendingConnection {
         let authenticated = channel.eventLoop.makePromise(of: UInt64.self)
-        let asyncChannel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(tls)
@@ -38,15 +40,12 @@ struct ConnectionContext: Sendable {
                     authenticated: authenticated
                 )
             )
-            asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                wrappingChannelSynchronously: channel,
-                configuration: PendingConnection.channelConfiguration
-            )
+            try pipeline.addHandler(last)
         } catch {
             // Completing twice is a no-op, so this is safe if the authenticator failed it already.
             authenticated.fail(error)
             throw error
         }
-        return PendingConnection(channel: asyncChannel, authenticated: authenticated.futureResult)
+        return PendingConnection(channel: channel, authenticated: authenticated.futureResult)
     }
 }

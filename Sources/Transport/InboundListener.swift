@@ -49,7 +49,8 @@ extension ConnectionContext {
         let pending = try configurePipeline(
             of: channel,
             tls: NIOSSLServerHandler(context: serverTLS),
-            role: .acceptor(isPeer: { peers.contains($0) })
+            role: .acceptor(isPeer: { peers.contains($0) }),
+            last: InboundDelivery(queue: inbound)
         )
         pending.authenticated.whenComplete { _ in connections.handshakeEnded(channel) }
         return pending
@@ -72,22 +73,20 @@ extension ConnectionContext {
         }
     }
 
-    /// Waits for the connection to authenticate, then moves its frames into the inbound queue.
-    /// Refusals were already reported by the authenticator.
+    /// Waits for the connection to authenticate, then until it closes; its frames go to the
+    /// inbound queue from its event loop (``InboundDelivery``). Refusals were already reported
+    /// by the authenticator.
     private func serve(_ connection: PendingConnection) async {
+        let channel = connection.channel
         do {
-            try await connection.channel.executeThenClose { frames, _ in
-                let peer = try await connection.authenticated.get()
-                inboundConnections.authenticated(connection.channel.channel, peer: peer)?.close(promise: nil)
-                observer.connected(peer: peer, direction: .inbound)
-                defer { observer.disconnected(peer: peer, direction: .inbound) }
-                for try await frame in frames {
-                    let payload = Array(frame.readableBytesView)
-                    guard await inbound.push(InboundFrame(from: peer, payload: payload)) else { return }
-                }
-            }
+            let peer = try await connection.authenticated.get()
+            inboundConnections.authenticated(channel, peer: peer)?.close(promise: nil)
+            observer.connected(peer: peer, direction: .inbound)
+            try? await channel.closeFuture.get()
+            observer.disconnected(peer: peer, direction: .inbound)
         } catch {
             observer.logger.debug("inbound connection ended", metadata: ["error": "\(error)"])
         }
+        channel.close(promise: nil)
     }
 }

@@ -3,10 +3,15 @@ import NIOCore
 
 /// The frames received from all peers, waiting for the node core, bounded in frames and bytes.
 ///
-/// One consumer takes frames in batches (one lock and at most one wake-up per batch, which suits
-/// a node loop that drains its inbox every turn). Producers are the connections' reader tasks:
-/// when the queue is full a reader waits, its connection stops being read, and TCP flow control
-/// pushes back on the sender, whose own bounded queue then drops. Nothing here grows without bound.
+/// Producers are the connections' event loops: a connection offers what one read decoded, the
+/// queue takes what fits, and the connection keeps the rest and stops reading until the queue has
+/// room again; TCP flow control then pushes back on the sender, whose own bounded queue drops.
+/// Nothing here grows without bound, and no frame is handed between threads on the way in except
+/// to its consumer.
+///
+/// One consumer takes frames in batches: either it registers an arrival handler and takes what
+/// is there with ``receiveAvailable(maxFrames:)`` when called (a node loop, which drains its
+/// inputs every turn), or it waits in ``receive(maxFrames:)``.
 final class InboundQueue: Sendable {
     private struct Consumer {
         let continuation: CheckedContinuation<[InboundFrame], Never>
@@ -18,18 +23,20 @@ final class InboundQueue: Sendable {
         var bytes: UInt64 = 0
     }
 
-    private enum PushStep {
-        case pushed(wake: Consumer?, batch: [InboundFrame], producers: [CheckedContinuation<Void, Never>])
+    /// What an offer did.
+    enum Offer: Equatable {
+        /// This many frames, from the front, are in the queue; the rest did not fit.
+        case accepted(Int)
+        /// The queue is finished: nothing is taken, now or later.
         case finished
-        case full(waiterID: UInt64)
     }
 
     private struct State {
         var frames = CircularBuffer<InboundFrame>()
         var bytes = 0
         var consumer: Consumer?
-        var producers: [UInt64: CheckedContinuation<Void, Never>] = [:]
-        var nextProducerID: UInt64 = 0
+        var arrival: (@Sendable () -> Void)?
+        var roomWaiters: [(sizeBytes: Int, ready: @Sendable () -> Void)] = []
         var finished = false
         var received: [UInt64: Received] = [:]
         var fullWaits: UInt64 = 0
@@ -51,10 +58,20 @@ final class InboundQueue: Sendable {
             return batch
         }
 
-        mutating func takeProducers() -> [CheckedContinuation<Void, Never>] {
-            let waiting = Array(producers.values)
-            producers.removeAll()
-            return waiting
+        /// The producers waiting for room whose next frame now fits (all of them once finished).
+        mutating func takeRoomWaiters(framesMax: Int, bytesMax: Int) -> [@Sendable () -> Void] {
+            guard !roomWaiters.isEmpty else { return [] }
+            var ready: [@Sendable () -> Void] = []
+            var still: [(sizeBytes: Int, ready: @Sendable () -> Void)] = []
+            for waiter in roomWaiters {
+                if finished || hasRoom(forBytes: waiter.sizeBytes, framesMax: framesMax, bytesMax: bytesMax) {
+                    ready.append(waiter.ready)
+                } else {
+                    still.append(waiter)
+                }
+            }
+            roomWaiters = still
+            return ready
         }
     }
 
@@ -68,58 +85,48 @@ final class InboundQueue: Sendable {
         self.bytesMax = bytesMax
     }
 
-    /// Appends a frame, waiting while the queue is full. False when the queue is finished or the
-    /// waiting task is cancelled; the frame is then not delivered.
-    func push(_ frame: InboundFrame) async -> Bool {
-        let sizeBytes = frame.payload.count
-        while true {
-            let step: PushStep = state.withLockedValue { state in
-                if state.finished { return .finished }
-                guard state.hasRoom(forBytes: sizeBytes, framesMax: framesMax, bytesMax: bytesMax) else {
-                    state.fullWaits += 1
-                    state.nextProducerID += 1
-                    return .full(waiterID: state.nextProducerID)
-                }
-                state.frames.append(frame)
-                state.bytes += sizeBytes
-                state.received[frame.from, default: Received()].frames += 1
-                state.received[frame.from, default: Received()].bytes += UInt64(sizeBytes)
-                guard let consumer = state.consumer else { return .pushed(wake: nil, batch: [], producers: []) }
-                state.consumer = nil
-                let batch = state.take(consumer.maxFrames)
-                return .pushed(wake: consumer, batch: batch, producers: state.takeProducers())
-            }
-            switch step {
-            case .finished:
-                return false
-            case .pushed(let consumer, let batch, let producers):
-                consumer?.continuation.resume(returning: batch)
-                producers.forEach { $0.resume() }
-                return true
-            case .full(let waiterID):
-                await waitForRoom(waiterID: waiterID, sizeBytes: sizeBytes)
-                if Task.isCancelled { return false }
-            }
-        }
+    /// Called, outside any lock, every time frames are added, until the queue is finished; the
+    /// consumer then takes them with ``receiveAvailable(maxFrames:)``. Replaces any earlier one.
+    func setArrivalHandler(_ handler: @escaping @Sendable () -> Void) {
+        state.withLockedValue { $0.arrival = handler }
     }
 
-    private func waitForRoom(waiterID: UInt64, sizeBytes: Int) async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLockedValue { state in
-                    if state.finished || Task.isCancelled
-                        || state.hasRoom(forBytes: sizeBytes, framesMax: framesMax, bytesMax: bytesMax)
-                    {
-                        return true
-                    }
-                    state.producers[waiterID] = continuation
-                    return false
+    /// Adds frames from the front of `frames` while they fit, oldest first, and never waits.
+    /// When not all fit, the producer keeps the rest and asks ``whenRoom(_:)`` to be told.
+    func offer(_ frames: ArraySlice<InboundFrame>) -> Offer {
+        let (offer, consumer, batch, arrival): (Offer, Consumer?, [InboundFrame], (@Sendable () -> Void)?) =
+            state.withLockedValue { state in
+                if state.finished { return (.finished, nil, [], nil) }
+                var accepted = 0
+                for frame in frames {
+                    let sizeBytes = frame.payload.count
+                    guard state.hasRoom(forBytes: sizeBytes, framesMax: framesMax, bytesMax: bytesMax) else { break }
+                    state.frames.append(frame)
+                    state.bytes += sizeBytes
+                    state.received[frame.from, default: Received()].frames += 1
+                    state.received[frame.from, default: Received()].bytes += UInt64(sizeBytes)
+                    accepted += 1
                 }
-                if resumeNow { continuation.resume() }
+                guard accepted > 0 else { return (.accepted(0), nil, [], nil) }
+                guard let consumer = state.consumer else { return (.accepted(accepted), nil, [], state.arrival) }
+                state.consumer = nil
+                return (.accepted(accepted), consumer, state.take(consumer.maxFrames), state.arrival)
             }
-        } onCancel: {
-            state.withLockedValue { $0.producers.removeValue(forKey: waiterID) }?.resume()
+        consumer?.continuation.resume(returning: batch)
+        arrival?()
+        return offer
+    }
+
+    /// Calls `ready`, outside any lock, once a frame of `sizeBytes` fits or the queue is
+    /// finished: at once if it already does.
+    func whenRoom(forBytes sizeBytes: Int, _ ready: @escaping @Sendable () -> Void) {
+        let now = state.withLockedValue { state in
+            if state.finished || state.hasRoom(forBytes: sizeBytes, framesMax: framesMax, bytesMax: bytesMax) { return true }
+            state.fullWaits += 1
+            state.roomWaiters.append((sizeBytes, ready))
+            return false
         }
+        if now { ready() }
     }
 
     /// Waits until at least one frame is queued, then takes up to `maxFrames`, oldest first.
@@ -128,10 +135,11 @@ final class InboundQueue: Sendable {
         precondition(maxFrames >= 1, "receive at least one frame")
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[InboundFrame], Never>) in
-                let (immediate, producers): ([InboundFrame]?, [CheckedContinuation<Void, Never>]) =
+                let (immediate, producers): ([InboundFrame]?, [@Sendable () -> Void]) =
                     state.withLockedValue { state in
                         if !state.frames.isEmpty {
-                            return (state.take(maxFrames), state.takeProducers())
+                            let batch = state.take(maxFrames)
+                            return (batch, state.takeRoomWaiters(framesMax: framesMax, bytesMax: bytesMax))
                         }
                         if state.finished || Task.isCancelled {
                             return ([], [])
@@ -141,7 +149,7 @@ final class InboundQueue: Sendable {
                         return (nil, [])
                     }
                 if let immediate { continuation.resume(returning: immediate) }
-                producers.forEach { $0.resume() }
+                producers.forEach { $0() }
             }
         } onCancel: {
             let consumer = state.withLockedValue { state in
@@ -157,9 +165,10 @@ final class InboundQueue: Sendable {
     func receiveAvailable(maxFrames: Int) -> [InboundFrame] {
         precondition(maxFrames >= 1, "receive at least one frame")
         let (batch, producers) = state.withLockedValue { state in
-            (state.take(maxFrames), state.takeProducers())
+            let batch = state.take(maxFrames)
+            return (batch, state.takeRoomWaiters(framesMax: framesMax, bytesMax: bytesMax))
         }
-        producers.forEach { $0.resume() }
+        producers.forEach { $0() }
         return batch
     }
 
@@ -168,12 +177,13 @@ final class InboundQueue: Sendable {
     func finish() {
         let (consumer, producers) = state.withLockedValue { state in
             state.finished = true
+            state.arrival = nil
             let consumer = state.consumer
             state.consumer = nil
-            return (consumer, state.takeProducers())
+            return (consumer, state.takeRoomWaiters(framesMax: framesMax, bytesMax: bytesMax))
         }
         consumer?.continuation.resume(returning: [])
-        producers.forEach { $0.resume() }
+        producers.forEach { $0() }
     }
 
     /// Copies the received counters and the queue gauges into a snapshot.

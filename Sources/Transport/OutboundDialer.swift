@@ -3,8 +3,8 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// The dialing side: one task per peer keeps one outbound connection up and drains the peer's
-/// queue into it.
+/// The dialing side: one task per peer keeps one outbound connection up; the peer's link writes
+/// its queue into it.
 extension ConnectionContext {
     /// Dials `link`'s peer, carries frames while connected, and redials with capped exponential
     /// backoff, until the link is closed or the task is cancelled.
@@ -34,7 +34,8 @@ extension ConnectionContext {
         }
     }
 
-    /// One connection's life; true when it was authenticated (whatever ended it).
+    /// One connection's life; true when it was authenticated (whatever ended it). While it is
+    /// up, the link writes its frames from the connection's event loop.
     private func connectAndCarryFrames(_ link: PeerLink) async -> Bool {
         let pending: PendingConnection
         do {
@@ -48,50 +49,22 @@ extension ConnectionContext {
         }
         var wasConnected = false
         do {
-            try await pending.channel.executeThenClose { inbound, outbound in
-                let peer = try await pending.authenticated.get()
-                precondition(peer == link.nodeID, "the authenticator accepts only the node dialled")
-                guard link.markConnected() else { return }
+            let peer = try await pending.authenticated.get()
+            precondition(peer == link.nodeID, "the authenticator accepts only the node dialled")
+            if link.markConnected() {
                 wasConnected = true
                 observer.connected(peer: peer, direction: .outbound)
-                defer {
-                    link.markDisconnected()
-                    observer.disconnected(peer: peer, direction: .outbound)
-                }
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    // The accepting side sends nothing after its hello; this ends when the
-                    // connection closes, which is how a dead peer is noticed.
-                    group.addTask {
-                        for try await _ in inbound {}
-                    }
-                    group.addTask {
-                        try await writeFrames(of: link, to: outbound)
-                    }
-                    defer { group.cancelAll() }
-                    try await group.next()
-                }
+                // The accepting side sends nothing after its hello, so this waits for the close,
+                // which is how a dead peer is noticed (or the link closing it).
+                try? await pending.channel.closeFuture.get()
+                link.markDisconnected()
+                observer.disconnected(peer: peer, direction: .outbound)
             }
         } catch {
-            if wasConnected {
-                observer.logger.debug("outbound connection ended", metadata: ["peer": "\(link.nodeID)", "error": "\(error)"])
-            }
+            observer.logger.debug("outbound connection ended", metadata: ["peer": "\(link.nodeID)", "error": "\(error)"])
         }
+        pending.channel.close(promise: nil)
         return wasConnected
-    }
-
-    /// Takes everything queued for the peer and writes it with one flush, again and again.
-    private func writeFrames(of link: PeerLink, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        while let batch = await link.nextBatch() {
-            let buffers = FrameFormat.encode(batch.frames, allocator: allocator)
-            do {
-                // Suspends while the channel is not writable, so the queue fills and send() drops.
-                try await outbound.write(contentsOf: buffers)
-            } catch {
-                link.recordLost(batch)
-                throw error
-            }
-            link.recordWritten(batch)
-        }
     }
 
     private func dial(_ link: PeerLink) async throws -> PendingConnection {
@@ -109,7 +82,8 @@ extension ConnectionContext {
                     return try context.configurePipeline(
                         of: channel,
                         tls: NIOSSLClientHandler(context: context.clientTLS, serverHostname: serverHostname),
-                        role: .dialer(expectedPeer: link.nodeID)
+                        role: .dialer(expectedPeer: link.nodeID),
+                        last: OutboundWritability(link: link)
                     )
                 }
             }

@@ -4,9 +4,12 @@ import NIOCore
 /// The sending side of one peer: a bounded queue of frames, the state of the single outbound
 /// connection that drains it, and the peer's outbound counters.
 ///
-/// `send` appends without blocking; one writer task per link takes everything queued in one
-/// batch and writes it with a single flush. Frames are admitted only while a connection is
-/// authenticated, so a peer that is down costs no memory.
+/// `send` appends without blocking and, when no write is pending, asks the connection's event
+/// loop to write: there the link takes everything queued in one batch and writes it with a single
+/// flush, so a frame crosses threads once, from its sender to the event loop. While the
+/// connection is not writable (the peer reads slowly) nothing is taken, the queue fills and sends
+/// drop. Frames are admitted only while a connection is authenticated, so a peer that is down
+/// costs no memory.
 final class PeerLink: Sendable {
     enum Phase: Equatable {
         case disconnected
@@ -21,17 +24,12 @@ final class PeerLink: Sendable {
         var bytes: Int
     }
 
-    private enum Wait {
-        case ready(Batch?)
-        case suspended
-    }
-
     private struct State {
         var phase: Phase = .disconnected
         var queue = CircularBuffer<ByteBuffer>()
         var queuedBytes = 0
-        var writer: CheckedContinuation<Batch?, Never>?
-        var writerCancelled = false
+        /// A write is asked of the event loop and has not run yet.
+        var writeScheduled = false
         var channel: Channel?
         var counters = PeerCounters()
 
@@ -42,15 +40,11 @@ final class PeerLink: Sendable {
             return batch
         }
 
-        /// Drops what is queued, counting it as lost with the connection, and hands the writer
-        /// its signal to stop.
-        mutating func dropQueue() -> CheckedContinuation<Batch?, Never>? {
+        /// Drops what is queued, counting it as lost with the connection.
+        mutating func dropQueue() {
             counters.droppedConnectionLost += UInt64(queue.count)
             queue.removeAll()
             queuedBytes = 0
-            let writer = self.writer
-            self.writer = nil
-            return writer
         }
     }
 
@@ -70,8 +64,7 @@ final class PeerLink: Sendable {
     /// Queues a frame if a connection is up and the queue has room; never waits.
     func enqueue(_ frame: ByteBuffer) -> SendResult {
         let sizeBytes = frame.readableBytes
-        let (result, wake): (SendResult, (CheckedContinuation<Batch?, Never>, Batch)?) = state.withLockedValue {
-            state in
+        let (result, writeOn): (SendResult, Channel?) = state.withLockedValue { state in
             guard sizeBytes <= FrameFormat.frameSizeBytesMax else {
                 state.counters.droppedFrameTooLarge += 1
                 return (.droppedFrameTooLarge, nil)
@@ -86,45 +79,44 @@ final class PeerLink: Sendable {
             }
             state.queue.append(frame)
             state.queuedBytes += sizeBytes
-            guard let writer = state.writer else { return (.queued, nil) }
-            state.writer = nil
-            return (.queued, (writer, state.takeBatch()))
+            guard !state.writeScheduled, let channel = state.channel else { return (.queued, nil) }
+            state.writeScheduled = true
+            return (.queued, channel)
         }
-        if let (writer, batch) = wake {
-            writer.resume(returning: batch)
+        if let channel = writeOn {
+            channel.eventLoop.execute { self.write() }
         }
         return result
     }
 
-    /// Waits until frames are queued and takes them all; nil when the connection is gone or the
-    /// waiting task is cancelled. Only the link's single writer task calls this.
-    func nextBatch() async -> Batch? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Batch?, Never>) in
-                let wait: Wait = state.withLockedValue { state in
-                    if state.phase != .connected || state.writerCancelled {
-                        return .ready(nil)
-                    }
-                    if !state.queue.isEmpty {
-                        return .ready(state.takeBatch())
-                    }
-                    precondition(state.writer == nil, "a peer link has a single writer")
-                    state.writer = continuation
-                    return .suspended
-                }
-                if case .ready(let batch) = wait {
-                    continuation.resume(returning: batch)
-                }
-            }
-        } onCancel: {
-            let writer = state.withLockedValue { state in
-                state.writerCancelled = true
-                let writer = state.writer
-                state.writer = nil
-                return writer
-            }
-            writer?.resume(returning: nil)
+    /// Takes everything queued, when connected and the queue is not empty.
+    func takeBatch() -> Batch? {
+        state.withLockedValue { state in
+            guard state.phase == .connected, !state.queue.isEmpty else { return nil }
+            return state.takeBatch()
         }
+    }
+
+    /// On the connection's event loop: writes everything queued with one flush, unless the
+    /// connection is not writable (``OutboundWritability`` calls again once it is).
+    func write() {
+        let step: (Channel, Batch)? = state.withLockedValue { state in
+            state.writeScheduled = false
+            guard state.phase == .connected, let channel = state.channel, channel.isWritable, !state.queue.isEmpty else {
+                return nil
+            }
+            return (channel, state.takeBatch())
+        }
+        guard let (channel, batch) = step else { return }
+        guard channel.isActive else {
+            recordLost(batch)
+            return
+        }
+        for buffer in FrameFormat.encode(batch.frames, allocator: channel.allocator) {
+            channel.write(buffer, promise: nil)
+        }
+        channel.flush()
+        recordWritten(batch)
     }
 
     /// Remembers the channel being dialled so ``close()`` can close it; false when the link is
@@ -152,32 +144,30 @@ final class PeerLink: Sendable {
             guard state.phase != .closed else { return false }
             precondition(state.phase == .disconnected, "one outbound connection per peer")
             state.phase = .connected
-            state.writerCancelled = false
             state.counters.connectionsEstablished += 1
             return true
         }
     }
 
-    /// The connection is gone: refuse frames, drop the queue and stop the writer.
+    /// The connection is gone: refuse frames and drop the queue.
     func markDisconnected() {
-        let writer = state.withLockedValue { state -> CheckedContinuation<Batch?, Never>? in
+        state.withLockedValue { state in
             if state.phase == .connected {
                 state.phase = .disconnected
             }
-            return state.dropQueue()
+            state.dropQueue()
         }
-        writer?.resume(returning: nil)
     }
 
-    /// Closes the link for good: refuse frames, drop the queue, stop the writer, close the channel.
+    /// Closes the link for good: refuse frames, drop the queue, close the channel.
     func close() {
-        let (writer, channel) = state.withLockedValue { state in
+        let channel = state.withLockedValue { state in
             state.phase = .closed
             let channel = state.channel
             state.channel = nil
-            return (state.dropQueue(), channel)
+            state.dropQueue()
+            return channel
         }
-        writer?.resume(returning: nil)
         channel?.close(promise: nil)
     }
 

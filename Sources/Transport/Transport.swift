@@ -12,8 +12,11 @@ import NIOSSL
 /// needs no tie-breaking when both dial at once and lets each side redial on its own schedule.
 ///
 /// Sending never blocks: ``send(_:to:)-(ByteBuffer,_)`` queues into the peer's bounded queue or
-/// drops and counts. Receiving is batched: the node core takes whole batches from one bounded
-/// inbound queue with ``receive(maxFrames:)`` or ``receiveAvailable(maxFrames:)``.
+/// drops and counts, and the connection's event loop writes the queue. Receiving is batched: the
+/// event loops put each read's frames into one bounded inbound queue, and the node core takes
+/// whole batches with ``receiveAvailable(maxFrames:)`` when ``setArrivalHandler(_:)`` tells it,
+/// or waits in ``receive(maxFrames:)``. A frame thus crosses threads twice: from its sender to an
+/// event loop, and from an event loop to its receiver.
 public final class Transport: Sendable {
     /// This node's id, as in its certificate.
     public let localNodeID: UInt64
@@ -136,6 +139,12 @@ public final class Transport: Sendable {
     /// - Parameter maxFrames: the most frames to return, at least 1.
     public func receive(maxFrames: Int) async -> [InboundFrame] {
         await context.inbound.receive(maxFrames: maxFrames)
+    }
+
+    /// Sets what to call, on an event loop thread, every time frames arrive; the receiver then
+    /// takes them with ``receiveAvailable(maxFrames:)``. It must return quickly and never wait.
+    public func setArrivalHandler(_ handler: @escaping @Sendable () -> Void) {
+        context.inbound.setArrivalHandler(handler)
     }
 
     /// Takes up to `maxFrames` frames that have already arrived, without waiting.

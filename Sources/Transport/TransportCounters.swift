@@ -41,7 +41,7 @@ public struct TransportCounters: Sendable, Equatable {
     public var handshakeFailures: [HandshakeFailure: UInt64] = [:]
     /// Connections closed because the peer announced a frame beyond the cap.
     public var oversizeFramesReceived: UInt64 = 0
-    /// Times a connection's reader waited because the inbound queue was full.
+    /// Times a connection stopped reading because the inbound queue could not take all its frames.
     public var inboundQueueFullWaits: UInt64 = 0
     /// Frames waiting in the inbound queue now.
     public var inboundQueuedFrames: UInt64 = 0

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Testing
 @testable import Transport
 
@@ -7,57 +8,88 @@ import Testing
         InboundFrame(from: from, payload: NumberedFrame.make(from: from, sequence: sequence))
     }
 
+    static func frames(_ from: UInt64, _ sequences: Range<UInt64>) -> ArraySlice<InboundFrame> {
+        ArraySlice(sequences.map { frame(from, $0) })
+    }
+
+    static func counters(_ queue: InboundQueue) -> TransportCounters {
+        var counters = TransportCounters()
+        queue.fill(&counters)
+        return counters
+    }
+
     @Test func receiveTakesBatchesOldestFirstUpToTheAskedCount() async {
         let queue = InboundQueue(framesMax: 100, bytesMax: 1 << 20)
-        for sequence in 0..<5 {
-            #expect(await queue.push(Self.frame(1, UInt64(sequence))))
-        }
+        #expect(queue.offer(Self.frames(1, 0..<5)) == .accepted(5))
         #expect(await queue.receive(maxFrames: 3) == (0..<3).map { Self.frame(1, $0) })
         #expect(queue.receiveAvailable(maxFrames: 10) == (3..<5).map { Self.frame(1, $0) })
         #expect(queue.receiveAvailable(maxFrames: 10).isEmpty)
     }
 
-    @Test func aWaitingReceiverGetsTheFirstPushedFrame() async {
+    @Test func aWaitingReceiverGetsTheFirstOfferedFrame() async {
         let queue = InboundQueue(framesMax: 100, bytesMax: 1 << 20)
         async let received = queue.receive(maxFrames: 10)
-        #expect(await queue.push(Self.frame(2, 7)))
+        // Whether the receiver is already waiting or not, it must get exactly this frame.
+        #expect(queue.offer([Self.frame(2, 7)]) == .accepted(1))
         #expect(await received == [Self.frame(2, 7)])
     }
 
-    @Test func aFullQueueMakesTheProducerWaitUntilTheConsumerTakesFrames() async throws {
+    @Test func aFullQueueTakesWhatFitsAndCallsTheProducerBackOnceTheConsumerTakesFrames() {
         let queue = InboundQueue(framesMax: 2, bytesMax: 1 << 20)
-        #expect(await queue.push(Self.frame(1, 0)))
-        #expect(await queue.push(Self.frame(1, 1)))
-        let third = Task { await queue.push(Self.frame(1, 2)) }
-        try await waitUntil("the third push to wait on the full queue") {
-            var counters = TransportCounters()
-            queue.fill(&counters)
-            return counters.inboundQueueFullWaits >= 1
-        }
-        var counters = TransportCounters()
-        queue.fill(&counters)
-        #expect(counters.inboundQueuedFrames == 2, "the waiting frame is not in the queue")
+        let offered = Self.frames(1, 0..<3)
+        #expect(queue.offer(offered) == .accepted(2))
+        let calledBack = NIOLockedValueBox(0)
+        queue.whenRoom(forBytes: offered.last!.payload.count) { calledBack.withLockedValue { $0 += 1 } }
+        #expect(calledBack.withLockedValue { $0 } == 0, "no room yet")
+        #expect(Self.counters(queue).inboundQueuedFrames == 2, "the frame that did not fit is not in the queue")
+        #expect(Self.counters(queue).inboundQueueFullWaits == 1)
 
         #expect(queue.receiveAvailable(maxFrames: 1) == [Self.frame(1, 0)])
-        #expect(await third.value)
+        #expect(calledBack.withLockedValue { $0 } == 1)
+        #expect(queue.offer(offered.dropFirst(2)) == .accepted(1))
         #expect(queue.receiveAvailable(maxFrames: 10) == [Self.frame(1, 1), Self.frame(1, 2)])
-        queue.fill(&counters)
+        #expect(calledBack.withLockedValue { $0 } == 1, "a producer is called back once per wait")
+        let counters = Self.counters(queue)
         #expect(counters.peers[1]?.framesReceived == 3)
         #expect(counters.peers[1]?.bytesReceived == 48)
     }
 
-    @Test func theByteLimitAlsoMakesTheProducerWait() async throws {
+    @Test func theByteLimitAlsoHoldsFramesBack() {
         let queue = InboundQueue(framesMax: 100, bytesMax: 40)
-        #expect(await queue.push(Self.frame(1, 0)))
-        #expect(await queue.push(Self.frame(1, 1)))
-        let third = Task { await queue.push(Self.frame(1, 2)) }
-        try await waitUntil("the third push to wait on the byte limit") {
-            var counters = TransportCounters()
-            queue.fill(&counters)
-            return counters.inboundQueueFullWaits >= 1
-        }
-        #expect(queue.receiveAvailable(maxFrames: 2).count == 2)
-        #expect(await third.value)
+        #expect(queue.offer(Self.frames(1, 0..<3)) == .accepted(2), "two frames of 16 bytes fit in 40, three do not")
+        let calledBack = NIOLockedValueBox(false)
+        queue.whenRoom(forBytes: 16) { calledBack.withLockedValue { $0 = true } }
+        #expect(!calledBack.withLockedValue { $0 })
+        #expect(queue.receiveAvailable(maxFrames: 1).count == 1)
+        #expect(calledBack.withLockedValue { $0 })
+    }
+
+    @Test func aProducerWhoseFrameFitsIsCalledBackAtOnce() {
+        let queue = InboundQueue(framesMax: 2, bytesMax: 1 << 20)
+        let calledBack = NIOLockedValueBox(false)
+        queue.whenRoom(forBytes: 16) { calledBack.withLockedValue { $0 = true } }
+        #expect(calledBack.withLockedValue { $0 })
+        #expect(Self.counters(queue).inboundQueueFullWaits == 0)
+    }
+
+    @Test func anEmptyQueueTakesAFrameLargerThanItsByteLimit() {
+        let queue = InboundQueue(framesMax: 100, bytesMax: 10)
+        #expect(queue.offer(Self.frames(1, 0..<2)) == .accepted(1))
+        #expect(queue.receiveAvailable(maxFrames: 10) == [Self.frame(1, 0)])
+    }
+
+    @Test func theArrivalHandlerIsCalledForEveryOfferThatAddsFrames() {
+        let queue = InboundQueue(framesMax: 2, bytesMax: 1 << 20)
+        let arrivals = NIOLockedValueBox(0)
+        queue.setArrivalHandler { arrivals.withLockedValue { $0 += 1 } }
+        #expect(queue.offer(Self.frames(1, 0..<1)) == .accepted(1))
+        #expect(queue.offer(Self.frames(1, 1..<2)) == .accepted(1))
+        #expect(arrivals.withLockedValue { $0 } == 2)
+        #expect(queue.offer(Self.frames(1, 2..<3)) == .accepted(0))
+        #expect(arrivals.withLockedValue { $0 } == 2, "an offer that adds nothing announces nothing")
+        queue.finish()
+        #expect(queue.offer(Self.frames(1, 3..<4)) == .finished)
+        #expect(arrivals.withLockedValue { $0 } == 2)
     }
 
     @Test func finishWakesTheReceiverAndRefusesProducers() async {
@@ -65,20 +97,19 @@ import Testing
         async let received = queue.receive(maxFrames: 10)
         queue.finish()
         #expect(await received.isEmpty)
-        #expect(await queue.push(Self.frame(1, 0)) == false)
+        #expect(queue.offer(Self.frames(1, 0..<1)) == .finished)
     }
 
-    @Test func finishReleasesAProducerWaitingOnAFullQueue() async throws {
+    @Test func finishCallsBackAProducerWaitingForRoom() {
         let queue = InboundQueue(framesMax: 1, bytesMax: 1 << 20)
-        #expect(await queue.push(Self.frame(1, 0)))
-        let waiting = Task { await queue.push(Self.frame(1, 1)) }
-        try await waitUntil("the second push to wait") {
-            var counters = TransportCounters()
-            queue.fill(&counters)
-            return counters.inboundQueueFullWaits >= 1
-        }
+        #expect(queue.offer(Self.frames(1, 0..<2)) == .accepted(1))
+        let calledBack = NIOLockedValueBox(false)
+        queue.whenRoom(forBytes: 16) { calledBack.withLockedValue { $0 = true } }
+        #expect(!calledBack.withLockedValue { $0 })
         queue.finish()
-        #expect(await waiting.value == false)
+        #expect(calledBack.withLockedValue { $0 })
+        #expect(queue.offer(Self.frames(1, 1..<2)) == .finished)
+        #expect(queue.receiveAvailable(maxFrames: 10) == [Self.frame(1, 0)], "what was queued can still be taken")
     }
 
     @Test func aCancelledReceiverReturnsEmpty() async {

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOEmbedded
 import Testing
 @testable import Transport
 
@@ -28,7 +29,7 @@ import Testing
         #expect(counters.queuedFrames == 0 && counters.queuedBytes == 0)
     }
 
-    @Test func theQueueStopsAtItsFrameLimit() async {
+    @Test func theQueueStopsAtItsFrameLimit() {
         let link = Self.link(framesMax: 4)
         #expect(link.markConnected())
         for index in 0..<4 {
@@ -38,7 +39,7 @@ import Testing
         #expect(link.counters.queuedFrames == 4)
         #expect(link.counters.droppedQueueFull == 1)
 
-        let batch = await link.nextBatch()
+        let batch = link.takeBatch()
         #expect(batch?.frames == (0..<4).map { Self.frame(UInt8($0)) }, "everything queued goes in one batch")
         #expect(batch?.bytes == 4)
         link.recordWritten(batch!)
@@ -65,22 +66,58 @@ import Testing
         #expect(link.counters.droppedFrameTooLarge == 1)
     }
 
-    @Test func aWaitingWriterIsWokenWithTheFirstFrame() async {
-        let link = Self.link()
+    /// A link on an embedded channel, connected, with the handler that reports writability.
+    static func connectedLink(framesMax: Int = 4) throws -> (PeerLink, EmbeddedChannel) {
+        let link = Self.link(framesMax: framesMax)
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(OutboundWritability(link: link))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        #expect(link.attach(channel))
         #expect(link.markConnected())
-        async let batch = link.nextBatch()
-        // Whether the writer is already waiting or not, it must get exactly this frame.
-        #expect(link.enqueue(Self.frame(5)) == .queued)
-        #expect(await batch?.frames == [Self.frame(5)])
+        return (link, channel)
     }
 
-    @Test func losingTheConnectionDropsTheQueueAndStopsTheWriter() async {
-        let link = Self.link()
-        #expect(link.markConnected())
+    static func written(_ channel: EmbeddedChannel) throws -> [ByteBuffer] {
+        var buffers: [ByteBuffer] = []
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { buffers.append(buffer) }
+        return buffers
+    }
+
+    @Test func framesAreWrittenOnTheEventLoopInOneBatchWithOneFlush() throws {
+        let (link, channel) = try Self.connectedLink()
+        #expect(link.enqueue(Self.frame(5, count: 3)) == .queued)
+        #expect(link.enqueue(Self.frame(6)) == .queued)
+        #expect(try Self.written(channel).isEmpty, "nothing is written until the event loop runs")
+        channel.embeddedEventLoop.run()
+        #expect(try Self.written(channel) == [ByteBuffer(bytes: [0, 0, 0, 3, 5, 5, 5, 0, 0, 0, 1, 6])])
+        let counters = link.counters
+        #expect(counters.flushes == 1 && counters.framesSent == 2 && counters.bytesSent == 4)
+        #expect(counters.queuedFrames == 0)
+    }
+
+    @Test func whileTheConnectionIsNotWritableFramesWaitAndOnceItIsTheyAreWritten() throws {
+        let (link, channel) = try Self.connectedLink(framesMax: 2)
+        channel.isWritable = false
+        #expect(link.enqueue(Self.frame(1)) == .queued)
+        #expect(link.enqueue(Self.frame(2)) == .queued)
+        channel.embeddedEventLoop.run()
+        #expect(try Self.written(channel).isEmpty)
+        #expect(link.enqueue(Self.frame(3)) == .droppedQueueFull, "a slow reader fills the queue, then sends drop")
+
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(try Self.written(channel) == [ByteBuffer(bytes: [0, 0, 0, 1, 1, 0, 0, 0, 1, 2])])
+        #expect(link.counters.framesSent == 2 && link.counters.droppedQueueFull == 1)
+    }
+
+    @Test func losingTheConnectionDropsTheQueue() throws {
+        let (link, channel) = try Self.connectedLink()
         #expect(link.enqueue(Self.frame(1)) == .queued)
         #expect(link.enqueue(Self.frame(2)) == .queued)
         link.markDisconnected()
-        #expect(await link.nextBatch() == nil)
+        channel.embeddedEventLoop.run()
+        #expect(try Self.written(channel).isEmpty, "the write scheduled before the loss finds nothing")
+        #expect(link.takeBatch() == nil)
         #expect(link.enqueue(Self.frame(3)) == .droppedNotConnected)
         let counters = link.counters
         #expect(counters.droppedConnectionLost == 2)
@@ -88,12 +125,13 @@ import Testing
         #expect(counters.connectionsEstablished == 1)
     }
 
-    @Test func aCancelledWriterStopsWaiting() async {
-        let link = Self.link()
-        #expect(link.markConnected())
-        let writer = Task { await link.nextBatch() }
-        writer.cancel()
-        #expect(await writer.value == nil)
+    @Test func framesTakenForAClosedChannelAreCountedLost() throws {
+        let (link, channel) = try Self.connectedLink()
+        #expect(link.enqueue(Self.frame(1)) == .queued)
+        _ = try channel.finish()
+        link.write()
+        #expect(link.counters.droppedConnectionLost == 1)
+        #expect(link.counters.framesSent == 0)
     }
 
     @Test func aClosedLinkNeverConnectsAgain() {

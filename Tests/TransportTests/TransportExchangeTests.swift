@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 @testable import Transport
@@ -30,6 +31,33 @@ import Testing
         let received = two.transport.counters().peers[1]!
         #expect(received.framesReceived == UInt64(count))
         #expect(received.bytesReceived == UInt64(count * 16))
+        await TestNodes.shutdown(nodes.values)
+    }
+
+    @Test func aReceiverToldOfArrivalsTakesEveryFrameWithoutWaiting() async throws {
+        let pki = try TestPKI()
+        let nodes = try await TestNodes.startMesh([1, 2], pki: pki)
+        let one = nodes[1]!, two = nodes[2]!
+        let arrivals = NIOLockedValueBox(0)
+        two.transport.setArrivalHandler { arrivals.withLockedValue { $0 += 1 } }
+        let count = 500
+
+        for sequence in 0..<UInt64(count) {
+            #expect(one.transport.send(NumberedFrame.make(from: 1, sequence: sequence), to: 2) == .queued)
+        }
+        // As a node loop does: take what is there whenever told, never wait in the transport.
+        var received: [InboundFrame] = []
+        var seenArrivals = 0
+        try await waitUntil("\(count) frames announced and taken at node 2") {
+            let now = arrivals.withLockedValue { $0 }
+            if now > seenArrivals {
+                seenArrivals = now
+                received += two.transport.receiveAvailable(maxFrames: count)
+            }
+            return received.count == count
+        }
+        #expect(received.compactMap { NumberedFrame.read($0.payload)?.sequence } == Array(0..<UInt64(count)))
+        #expect(seenArrivals >= 1 && seenArrivals <= count, "one announcement per read, at most one per frame")
         await TestNodes.shutdown(nodes.values)
     }
 
