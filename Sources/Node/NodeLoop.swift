@@ -179,9 +179,15 @@ final class NodeLoop: @unchecked Sendable {
             }
             while core.hasWork {
                 let started = ContinuousClock.now
-                let responses: [ClientResponse]
                 do {
-                    responses = try core.runTurn()
+                    // Answers go out as soon as the turn has them, not at its end.
+                    try core.runTurn { responses in
+                        for response in responses {
+                            guard let pending = waiting.removeValue(forKey: response.ticket) else { continue }
+                            metrics?.recordAnswer(response.result, isWrite: pending.isWrite, latency: ContinuousClock.now - pending.started)
+                            pending.continuation.resume(returning: response.result)
+                        }
+                    }
                 } catch {
                     // A failed durable write: the page cache may have dropped the data, so the
                     // only safe move is to stop and recover from disk (never retry an fsync).
@@ -190,11 +196,6 @@ final class NodeLoop: @unchecked Sendable {
                 }
                 metrics?.recordTurn(ContinuousClock.now - started)
                 afterTurn?(core)
-                for response in responses {
-                    guard let pending = waiting.removeValue(forKey: response.ticket) else { continue }
-                    metrics?.recordAnswer(response.result, isWrite: pending.isWrite, latency: ContinuousClock.now - pending.started)
-                    pending.continuation.resume(returning: response.result)
-                }
                 // Take what arrived during the turn, so the next turn batches it.
                 let more = takeInputs(waitUntil: nil)
                 feed(more.inputs)

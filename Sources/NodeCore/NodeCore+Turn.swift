@@ -2,14 +2,28 @@ import Raft
 import Registry
 
 extension NodeCore {
+    /// Runs one turn and returns every client answer it produced; see ``runTurn(answer:)``.
+    public func runTurn() throws(DiskError) -> [ClientResponse] {
+        var answered: [ClientResponse] = []
+        try runTurn { answered += $0 }
+        return answered
+    }
+
     /// Runs one turn: proposes the commands queued since the last turn, then for every group
-    /// with work, in this order: sends leader appends, persists everything in one batch (one
-    /// fsync for all groups), sends the rest, applies committed entries, advances Raft, serves
-    /// reads and compacts logs. Returns the client answers produced.
+    /// with work, in this order: sends leader appends, persists what must be durable in one
+    /// batch (one fsync for all groups), sends the rest, applies committed entries, advances
+    /// Raft, serves reads and compacts logs.
+    ///
+    /// `answer` gets the client answers as soon as they are final, so a writer does not wait for
+    /// the rest of the turn: once right after applying, before the applied state is written (an
+    /// applied entry is committed, so its answer stands whatever happens to that unsynced write:
+    /// a restart applies it again from the log, to the same outcome), and once at the end with
+    /// what came later. Reads are served after the state is written, so a client that got its
+    /// answer reads what it wrote.
     ///
     /// A thrown `DiskError` means a durable write failed: the shell must stop the node and
     /// restart it from disk, never retry the write (the page cache may have dropped the data).
-    public func runTurn() throws(DiskError) -> [ClientResponse] {
+    public func runTurn(answer: ([ClientResponse]) -> Void) throws(DiskError) {
         proposeQueuedCommands()
         let ordered = groups.values.sorted { $0.id < $1.id }
         var readies: [(group: GroupHost, ready: Ready)] = []
@@ -21,14 +35,21 @@ extension NodeCore {
         for (group, ready) in readies { queue(ready.messagesBeforePersist, group: group) }
         flushOutbox()
 
-        // 2. One batch, one fsync, for every group.
+        // 2. One batch, one fsync, for every group. A batch that needs no fsync (a new commit
+        // index, a log cleanup) need not be written before any message either: it goes with
+        // the apply batch below, one write instead of two.
         var batch = pendingStagingWrites
         pendingStagingWrites = DiskBatch()
         var sync = !batch.isEmpty
         for group in ordered { appendLogCleanup(group, into: &batch) }
         for (group, ready) in readies { persist(ready, group: group, into: &batch, sync: &sync) }
         discardUninstalledSnapshots(readies)
-        if !batch.isEmpty { try disk.write(batch, sync: sync) }
+        var applyBatch = DiskBatch()
+        if sync {
+            try disk.write(batch, sync: true)
+        } else {
+            applyBatch = batch
+        }
         for (group, ready) in readies where ready.needsPersist {
             observer?.nodeCore(nodeID, observed: .persisted(group: group.id, entries: ready.entries, hardState: ready.hardState, snapshot: ready.snapshot))
         }
@@ -42,12 +63,15 @@ extension NodeCore {
 
         // 4. Apply, 5. advance: state writes and the applied record go in one batch, unsynced
         // (the log is durable; a crash only means re-applying from it).
-        var applyBatch = DiskBatch()
         for (group, ready) in readies where group.haltReason == nil {
             guard apply(ready.committedEntries, group: group, into: &applyBatch) else { continue }
             group.raft.advance(ready)
             if !ready.committedEntries.isEmpty { writeAppliedRecord(group, into: &applyBatch) }
             compactIfNeeded(group, into: &applyBatch)
+        }
+        if !responses.isEmpty {
+            answer(responses)
+            responses = []
         }
         if !applyBatch.isEmpty { try disk.write(applyBatch, sync: false) }
 
@@ -62,9 +86,10 @@ extension NodeCore {
             reportRoleChange(group)
         }
         flushOutbox()
-        let answered = responses
-        responses = []
-        return answered
+        if !responses.isEmpty {
+            answer(responses)
+            responses = []
+        }
     }
 
     private func proposeQueuedCommands() {
