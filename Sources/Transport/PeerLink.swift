@@ -89,14 +89,6 @@ final class PeerLink: Sendable {
         return result
     }
 
-    /// Takes everything queued, when connected and the queue is not empty.
-    func takeBatch() -> Batch? {
-        state.withLockedValue { state in
-            guard state.phase == .connected, !state.queue.isEmpty else { return nil }
-            return state.takeBatch()
-        }
-    }
-
     /// On the connection's event loop: writes everything queued with one flush, unless the
     /// connection is not writable (``OutboundWritability`` calls again once it is).
     func write() {
