@@ -89,6 +89,32 @@ import Testing
         #expect(fourth.actID.number == 4, "numbering goes on from the surviving register")
     }
 
+    @Test func aDurabilityChangeTheSurvivorHeldButNeverSawCommittedIsInForceAfterwards() throws {
+        let cluster = try ThreeNodes()
+        try cluster.electNodeOne()
+        // Node 3 plays the centre: in `center` durability nothing commits without it.
+        #expect(try perform(.setCenterRule(group: ThreeNodes.group, center: 3, required: true), on: 1, cluster).isDone)
+        try runTicking(1, cluster) { cluster.raft(3).membership.centerRuleActive }
+        // The switch to `region` durability commits with node 3's acknowledgement, and the
+        // region is lost before node 3 learns that it committed (that would come with the
+        // next append or heartbeat).
+        #expect(try perform(.setCenterRule(group: ThreeNodes.group, center: 3, required: false), on: 1, cluster).isDone)
+        #expect(!cluster.raft(1).membership.centerRuleActive)
+        #expect(cluster.raft(3).lastIndex >= cluster.raft(1).commitIndex, "node 3 holds the change")
+        #expect(cluster.raft(3).membership.centerRuleActive, "node 3 still applies `center` durability")
+        cluster.destroy(1)
+        cluster.destroy(2)
+
+        _ = try perform(.forceReconfiguration(group: ThreeNodes.group, voters: [3]), on: 3, cluster)
+        try elect(3, cluster)
+        try settle(cluster)
+        // What a recovery report reads once the survivor has applied its log: the group ran in
+        // `region` durability when it was lost.
+        #expect(cluster.raft(3).appliedIndex == cluster.raft(3).commitIndex)
+        #expect(cluster.raft(3).membership.center == 3)
+        #expect(!cluster.raft(3).membership.centerRuleActive)
+    }
+
     @Test func newNodesJoinTheRebuiltGroupAndCatchUp() throws {
         let cluster = try ThreeNodes()
         try cluster.electNodeOne()

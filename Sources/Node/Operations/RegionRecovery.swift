@@ -6,8 +6,9 @@ public struct RegionRecoveryReport: Codable, Sendable {
     public struct Group: Codable, Sendable, Equatable {
         /// The shard group.
         public var group: UInt64
-        /// The durability the group ran in when the region was lost (from the centre's
-        /// configuration): in `center`, nothing acknowledged can be missing.
+        /// The durability the group ran in when the region was lost: the last setting in the
+        /// centre's log, read once the centre has applied it. In `center`, nothing acknowledged
+        /// can be missing.
         public var durability: String
         /// Every entry of the group through this index survived (the centre's durable log)...
         public var keptThrough: UInt64
@@ -97,13 +98,18 @@ extension RegionOperations {
                 group: shard.group, durability: before?.durability ?? region.durability, keptThrough: forced.keptThrough, keptTerm: forced.keptTerm,
                 centerCommitBefore: before?.commitIndex ?? 0, registers: []))
         }
-        // The centre now leads alone; once it has applied its log, its registers are final.
+        // The centre now leads alone; once it has applied its log, its registers are final, and
+        // so is the durability the group ran in: the last one in the centre's log. Before the
+        // recovery the centre may not have applied it: a change to `region` commits with the
+        // centre's acknowledgement, but the centre learns that it committed only with the next
+        // append or heartbeat, which a region cut from it never sends.
         for index in groups.indices {
             let group = groups[index].group
-            _ = try await admin.wait("the centre leads group \(group) and has applied its log") { () -> Bool? in
+            let applied = try await admin.wait("the centre leads group \(group) and has applied its log") { () -> GroupStatus? in
                 guard let (node, status) = await admin.leaderView(of: group, next), node.id == centerID, status.appliedIndex >= status.commitIndex else { return nil }
-                return true
+                return status
             }
+            groups[index].durability = applied.durability
             groups[index].registers = try await registers(of: group, on: center)
         }
 
