@@ -85,7 +85,8 @@ extension ConnectionContext {
             try? await channel.closeFuture.get()
             observer.disconnected(peer: peer, direction: .inbound)
         } catch {
-            observer.logger.debug("inbound connection ended", metadata: ["error": "\(error)"])
+            // The authenticator has reported why (a refusal, a timeout, a close).
+            observer.logger.debug("inbound connection not authenticated", metadata: ["error": "\(error)"])
         }
         channel.close(promise: nil)
     }

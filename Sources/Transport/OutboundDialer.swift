@@ -61,7 +61,8 @@ extension ConnectionContext {
                 observer.disconnected(peer: peer, direction: .outbound)
             }
         } catch {
-            observer.logger.debug("outbound connection ended", metadata: ["peer": "\(link.nodeID)", "error": "\(error)"])
+            // The authenticator has reported why (a refusal, a timeout, a close).
+            observer.logger.debug("outbound connection not authenticated", metadata: ["peer": "\(link.nodeID)", "error": "\(error)"])
         }
         pending.channel.close(promise: nil)
         return wasConnected
