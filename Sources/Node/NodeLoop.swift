@@ -144,9 +144,14 @@ final class NodeLoop: @unchecked Sendable {
         var isRunning = true
 
         func feed(_ inputs: [Input]) {
-            // Frames first: they were taken after the flag that announced them was cleared, so
-            // none that arrived before this point is left waiting for the next wake-up.
-            for frame in takeFrames(Self.framesPerTakeMax) { core.receive(from: frame.from, frame: frame.payload) }
+            // Frames first: they are taken after the flag that announced them was cleared, so
+            // none that arrived before this point is left waiting for the next wake-up; and
+            // until a take comes back short, so none is left however large the queue is.
+            while true {
+                let frames = takeFrames(Self.framesPerTakeMax)
+                for frame in frames { core.receive(from: frame.from, frame: frame.payload) }
+                if frames.count < Self.framesPerTakeMax { break }
+            }
             for input in inputs {
                 switch input {
                 case .request(let request, let continuation, let isWrite):
@@ -214,8 +219,8 @@ final class NodeLoop: @unchecked Sendable {
         }
     }
 
-    /// Frames taken from the transport at once, the default bound of its inbound queue: a turn
-    /// takes everything that arrived.
+    /// Frames taken from the transport at once, the default bound of its inbound queue (with the
+    /// defaults, one take empties it).
     static let framesPerTakeMax = TransportLimits.inboundQueueFramesMaxDefault
 
     static func wallClockMs() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }

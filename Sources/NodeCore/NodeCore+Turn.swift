@@ -69,10 +69,7 @@ extension NodeCore {
             if !ready.committedEntries.isEmpty { writeAppliedRecord(group, into: &applyBatch) }
             compactIfNeeded(group, into: &applyBatch)
         }
-        if !responses.isEmpty {
-            answer(responses)
-            responses = []
-        }
+        handOutAnswers(answer)
         if !applyBatch.isEmpty { try disk.write(applyBatch, sync: false) }
 
         // 6. Reads, snapshot failures, role changes.
@@ -86,10 +83,14 @@ extension NodeCore {
             reportRoleChange(group)
         }
         flushOutbox()
-        if !responses.isEmpty {
-            answer(responses)
-            responses = []
-        }
+        handOutAnswers(answer)
+    }
+
+    /// Gives the answers produced so far to the shell and forgets them.
+    private func handOutAnswers(_ answer: ([ClientResponse]) -> Void) {
+        guard !responses.isEmpty else { return }
+        answer(responses)
+        responses = []
     }
 
     private func proposeQueuedCommands() {

@@ -92,7 +92,7 @@ final class InboundQueue: Sendable {
     }
 
     /// Adds frames from the front of `frames` while they fit, oldest first, and never waits.
-    /// When not all fit, the producer keeps the rest and asks ``whenRoom(_:)`` to be told.
+    /// When not all fit, the producer keeps the rest and asks ``whenRoom(forBytes:_:)`` to be told.
     func offer(_ frames: ArraySlice<InboundFrame>) -> Offer {
         let (offer, consumer, batch, arrival): (Offer, Consumer?, [InboundFrame], (@Sendable () -> Void)?) =
             state.withLockedValue { state in

@@ -80,7 +80,7 @@ extension RegionOperations {
         let refused = await admin.push(next, skip: Set(fresh.map(\.id)))
         if let reason = refused[centerID] { throw ClusterOperationError(description: "the centre did not take the new topology: \(reason)") }
 
-        var groups: [RegionRecoveryReport.Group] = []
+        var forcedGroups: [(group: UInt64, keptThrough: UInt64, keptTerm: UInt64, commitBefore: UInt64)] = []
         // Parents first: the centre holds a split group only once it has carried out its
         // parent's split, which a centre behind its parent's log does after the parent is forced
         // and it applies that log alone (a forced reconfiguration refuses a replica holding
@@ -94,23 +94,23 @@ extension RegionOperations {
                 }
                 : try await admin.forceReconfiguration(shard.group, on: center, voters: [centerID])
             admin.say("group \(shard.group): forced onto the centre's log through index \(forced.keptThrough) (term \(forced.keptTerm)), centre sole voter")
-            groups.append(RegionRecoveryReport.Group(
-                group: shard.group, durability: before?.durability ?? region.durability, keptThrough: forced.keptThrough, keptTerm: forced.keptTerm,
-                centerCommitBefore: before?.commitIndex ?? 0, registers: []))
+            forcedGroups.append((shard.group, forced.keptThrough, forced.keptTerm, before?.commitIndex ?? 0))
         }
         // The centre now leads alone; once it has applied its log, its registers are final, and
         // so is the durability the group ran in: the last one in the centre's log. Before the
         // recovery the centre may not have applied it: a change to `region` commits with the
         // centre's acknowledgement, but the centre learns that it committed only with the next
         // append or heartbeat, which a region cut from it never sends.
-        for index in groups.indices {
-            let group = groups[index].group
+        var groups: [RegionRecoveryReport.Group] = []
+        for forced in forcedGroups {
+            let group = forced.group
             let applied = try await admin.wait("the centre leads group \(group) and has applied its log") { () -> GroupStatus? in
                 guard let (node, status) = await admin.leaderView(of: group, next), node.id == centerID, status.appliedIndex >= status.commitIndex else { return nil }
                 return status
             }
-            groups[index].durability = applied.durability
-            groups[index].registers = try await registers(of: group, on: center)
+            groups.append(RegionRecoveryReport.Group(
+                group: group, durability: applied.durability, keptThrough: forced.keptThrough, keptTerm: forced.keptTerm,
+                centerCommitBefore: forced.commitBefore, registers: try await registers(of: group, on: center)))
         }
 
         var lost: [LostWrites] = []
