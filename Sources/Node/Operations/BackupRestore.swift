@@ -77,7 +77,10 @@ public enum BackupRestore {
     }
 
     /// Forces every restored group onto its log with `node` alone, applies it to the end, and
-    /// checks the result against the manifest.
+    /// checks the result against the manifest. The entries applied here are the node's own (a
+    /// register write carries its audit record as a services command), so they are applied by
+    /// the machine a running node applies them with, `ShardMachine`: any other would answer
+    /// them differently and leave this replica unlike the ones that later replay the same log.
     static func reseed(store: String, node: ClusterTopology.Node, groups: [BackupManifest.Group]) throws -> [String: UInt64] {
         let disk: RocksDisk
         do { disk = try RocksDisk(path: store, metrics: nil) } catch {
@@ -85,7 +88,7 @@ public enum BackupRestore {
         }
         defer { try? disk.close() }
         let core = try NodeCore(options: NodeCoreOptions(nodeID: node.id, isCenter: node.isCenter, randomSeed: 1), disk: disk,
-                                network: SilentNetwork(), machines: { _ in RegistryMachine() })
+                                network: SilentNetwork(), machines: { _ in ShardMachine() })
         var applied: [String: UInt64] = [:]
         var ticket: ClientTicket = 1
         for group in groups {
