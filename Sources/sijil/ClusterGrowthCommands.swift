@@ -192,6 +192,9 @@ extension ClusterCommand {
                 throw ExitCode(1)
             }
             print("backup verified: \(report.manifest.files.count) files, every SHA-256 matches the manifest")
+            for region in report.regionsWithBackupShards {
+                print("  region \(region): shards taken from the backup (they were split after the new cluster's layout)")
+            }
             for (group, applied) in report.groups.sorted(by: { $0.key < $1.key }) {
                 print("  group \(group): restored on node \(report.node), applied through \(applied)")
             }

@@ -15,16 +15,18 @@ import Testing
     }
 
     /// A directory that looks like a backup: a manifest over three files.
-    static func fakeBackup() throws -> String {
+    static func fakeBackup(groups: [(group: UInt64, region: String, offices: ClosedRange<UInt32>)] = [(4001, "RSK", 400_000...499_999)]) throws -> String {
         let directory = temporaryDirectory("backup")
         try FileManager.default.createDirectory(atPath: directory + "/db", withIntermediateDirectories: true)
         try "CURRENT".write(toFile: directory + "/db/CURRENT", atomically: true, encoding: .utf8)
         try "sst bytes".write(toFile: directory + "/db/000012.sst", atomically: true, encoding: .utf8)
         try "name = 'x'".write(toFile: directory + "/topology.toml", atomically: true, encoding: .utf8)
-        let group = BackupManifest.Group(group: 4001, region: "RSK", firstOffice: 400_000, lastOffice: 499_999, appliedIndex: 3, appliedTerm: 1,
-                                         lastIndex: 3, lastTerm: 1, commitIndex: 3, voters: [1], durability: "region")
+        let manifestGroups = groups.map {
+            BackupManifest.Group(group: $0.group, region: $0.region, firstOffice: $0.offices.lowerBound, lastOffice: $0.offices.upperBound,
+                                 appliedIndex: 3, appliedTerm: 1, lastIndex: 3, lastTerm: 1, commitIndex: 3, voters: [1], durability: "region")
+        }
         let manifest = BackupManifest(format: BackupManifest.formatName, cluster: "x", topologyVersion: 1, node: 1, scope: "region RSK",
-                                      createdAt: "2026-01-01T00:00:00Z", groups: [group], files: try BackupManifest.inventory(of: directory))
+                                      createdAt: "2026-01-01T00:00:00Z", groups: manifestGroups, files: try BackupManifest.inventory(of: directory))
         #expect(FileManager.default.createFile(atPath: directory + "/manifest.json", contents: try JSONEncoder().encode(manifest)))
         return directory
     }
@@ -125,6 +127,115 @@ import Testing
                     #expect(response.status == .created)
                     let written = try Bodies.decode(WriteResponse.self, response.body)
                     #expect(written.actID.number == 4, "numbering goes on after the restored acts")
+                }
+            }
+        }
+    }
+
+    /// Shards of a backup that serve other offices than the new cluster's, or a region the new
+    /// cluster lacks, or a group id that is another region's there, refuse the restore before
+    /// anything is written.
+    @Test func aBackupWhoseShardsDoNotMatchTheNewClustersOfficesIsRefusedAndChangesNothing() throws {
+        let target = Self.temporaryDirectory("mismatch")
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        var plan = ClusterLayout.Plan()
+        plan.basePort = SingleNodeFixture.freePort()
+        var layout = try ClusterLayout.initialize(directory: target, plan: plan)
+        let before = layout.topology
+        let served = try #require(before.region("RSK")).shards
+        let first = try #require(served.map(\.firstOffice).min()), last = try #require(served.map(\.lastOffice).max())
+        let cases: [(name: String, groups: [(group: UInt64, region: String, offices: ClosedRange<UInt32>)], reason: String)] = [
+            ("fewer offices", [(4001, "RSK", first...(last - 1))], "do not serve the offices"),
+            ("a gap", [(4001, "RSK", first...(first + 9)), (4009, "RSK", (first + 11)...last)], "do not serve the offices"),
+            ("an overlap", [(4001, "RSK", first...(first + 10)), (4009, "RSK", (first + 10)...last)], "overlap"),
+            ("another region", [(6001, "CAS", 600_000...699_999)], "no region CAS"),
+        ]
+        for (name, groups, reason) in cases {
+            let backup = try Self.fakeBackup(groups: groups)
+            defer { try? FileManager.default.removeItem(atPath: backup) }
+            do {
+                _ = try BackupRestore.restore(backup: backup, into: &layout, node: nil)
+                Issue.record("\(name): the restore went through")
+            } catch let error as BackupError {
+                #expect("\(error)".contains(reason), "\(name): \(error)")
+            }
+            let saved = try ClusterLayout.open(directory: target).topology
+            #expect(layout.topology == before && saved == before, "\(name): the topology is unchanged")
+            for node in layout.topology.nodes {
+                #expect(!FileManager.default.fileExists(atPath: layout.dataDirectory(node: node.id) + "/db"), "\(name): no store was written")
+            }
+        }
+    }
+
+    /// A cluster whose shard was split after `cluster init` is backed up, then restored into a
+    /// fresh cluster made with the same plan, whose single shard is the one from before the
+    /// split: the restore takes the backup's two shards, and both go on numbering their acts.
+    @Test func aBackupTakenAfterASplitRestoresWithTheBackupsShards() async throws {
+        let backup = Self.temporaryDirectory("split-backup")
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        let collected = Collected()
+        var shards: [ClusterTopology.Shard] = []
+        try await SingleNodeFixture.with { fixture, app in
+            await collected.set(plan: fixture.plan)
+            let (split, moved) = try fixture.runtime.topology.splittingShard(group: 4001, at: 401003)
+            shards = split.regions[0].shards
+            try await app.test(.router) { client in
+                for office: UInt32 in [401001, 401003] {
+                    try await client.run(fixture.tokens.registrar, uri: "/v1/acts/births", method: .post, body: SplitRouteTests.birth(office)) { response in
+                        #expect(response.status == .created, "\(String(buffer: response.body))")
+                        await collected.add(try Bodies.decode(WriteResponse.self, response.body).actPath)
+                    }
+                }
+                let body = Bodies.json(SplitBody(newGroup: moved.group, firstOffice: moved.firstOffice, lastOffice: moved.lastOffice))
+                try await client.run(fixture.tokens.operator, uri: "/v1/admin/groups/4001/split", method: .post, headers: SplitRouteTests.json, body: body) { response in
+                    #expect(response.status == .ok, "\(String(buffer: response.body))")
+                }
+                try await SplitRouteTests.waitLeader(of: moved.group, fixture.runtime)
+                _ = try fixture.runtime.applyTopology(split)
+                try await client.run(fixture.tokens.registrar, uri: "/v1/acts/births", method: .post, body: SplitRouteTests.birth(401003)) { response in
+                    #expect(response.status == .created, "\(String(buffer: response.body))")
+                    let written = try Bodies.decode(WriteResponse.self, response.body)
+                    #expect(written.group == moved.group && written.actID.number == 2)
+                    await collected.add(written.actPath)
+                }
+            }
+            let manifest = try await fixture.runtime.backup(to: backup, groups: nil, scope: "cluster")
+            #expect(manifest.groups.map(\.group) == [4001, moved.group])
+        }
+        let written = await collected.paths
+        var plan = try #require(await collected.plan)
+        #expect(written.count == 3)
+        let shardsAfterSplit = shards
+
+        let target = Self.temporaryDirectory("split-restored")
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        plan.basePort = SingleNodeFixture.freePort()
+        var layout = try ClusterLayout.initialize(directory: target, plan: plan)
+        #expect(layout.topology.regions[0].shards.map(\.group) == [4001], "the new cluster has the layout from before the split")
+        let report = try BackupRestore.restore(backup: backup, into: &layout, node: 1)
+        #expect(report.regionsWithBackupShards == ["RSK"])
+        #expect(Set(report.groups.keys) == ["4001", "\(shards[1].group)"])
+        let restored = layout.topology.regions[0].shards
+        #expect(restored.map(\.group) == shards.map(\.group))
+        #expect(restored.map(\.firstOffice) == shards.map(\.firstOffice) && restored.map(\.lastOffice) == shards.map(\.lastOffice))
+        #expect(restored.allSatisfy { $0.voters == [1] && $0.splitFrom == nil }, "both are restored groups of node 1, neither waits for a split")
+        #expect(try ClusterLayout.open(directory: target).topology == layout.topology, "the new topology is saved")
+
+        try await SingleNodeFixture.with(layout: layout) { restoredFixture, app in
+            for shard in shardsAfterSplit { try await SplitRouteTests.waitLeader(of: shard.group, restoredFixture.runtime) }
+            let token = restoredFixture.tokens.registrar
+            try await app.test(.router) { client in
+                for path in written {
+                    try await client.run(token, uri: "/v1/acts/\(path)", method: .get) { response in
+                        #expect(response.status == .ok, "act \(path) restored: \(String(buffer: response.body))")
+                    }
+                }
+                for (office, group, number) in [(UInt32(401001), UInt64(4001), UInt64(2)), (401003, shardsAfterSplit[1].group, 3)] {
+                    try await client.run(token, uri: "/v1/acts/births", method: .post, body: SplitRouteTests.birth(office)) { response in
+                        #expect(response.status == .created, "\(String(buffer: response.body))")
+                        let next = try Bodies.decode(WriteResponse.self, response.body)
+                        #expect(next.group == group && next.actID.number == number, "office \(office) numbers on in group \(group)")
+                    }
                 }
             }
         }

@@ -7,13 +7,16 @@ import Registry
 /// whose nodes have never run.
 ///
 /// The backup is checked first, file by file (`BackupManifest.verify`): a missing, truncated,
-/// altered or foreign file refuses the restore, naming it. The new cluster must serve the
-/// backup's groups with the same ids, regions and office ranges. The checkpoint becomes the
-/// store of one node of the new cluster (the centre by default). That store still names the
-/// old cluster's members, so each group is then forced, offline, onto its own log with the
-/// restoring node as its only voter (`NodeCore+Reconfiguration.swift`), and applied to the
-/// end; the new topology names that node as the groups' only initial member, so no other node
-/// creates them afresh. Once the cluster runs, `sijil cluster fill-groups` makes the region's
+/// altered or foreign file refuses the restore, naming it. The new cluster must have the
+/// backup's regions. A region whose shards differ from the backup's (a cluster whose shards
+/// were split after `cluster init`) takes the backup's shards, provided they serve exactly the
+/// offices the new cluster's shards serve and their ids are not used by another region: the
+/// new cluster has never run, so its groups of that region hold nothing yet. The checkpoint
+/// becomes the store of one node of the new cluster (the centre by default). That store still
+/// names the old cluster's members, so each group is then forced, offline, onto its own log
+/// with the restoring node as its only voter (`NodeCore+Reconfiguration.swift`), and applied
+/// to the end; the new topology names that node as the groups' only initial member, so no
+/// other node creates them afresh. Once the cluster runs, `sijil cluster fill-groups` makes the region's
 /// nodes voters again.
 public enum BackupRestore {
     /// What a restore did.
@@ -24,6 +27,8 @@ public enum BackupRestore {
         public var groups: [String: UInt64]
         /// The backup's manifest.
         public var manifest: BackupManifest
+        /// Regions whose shards were taken from the backup because the new cluster's differed.
+        public var regionsWithBackupShards: [String] = []
     }
 
     /// Turns and ticks allowed to apply a restored log offline: every turn applies up to the
@@ -38,15 +43,13 @@ public enum BackupRestore {
         guard let node = target.flatMap(topology.node) ?? topology.centerID.flatMap(topology.node) else {
             throw BackupError.refused(path: layout.topologyPath, reason: "no node \(target.map(String.init) ?? "(centre)") in the new cluster")
         }
-        for group in manifest.groups {
-            guard let region = topology.region(ofGroup: group.group), region.key == group.region,
-                  let shard = region.shards.first(where: { $0.group == group.group }),
-                  shard.firstOffice == group.firstOffice, shard.lastOffice == group.lastOffice else {
-                throw BackupError.refused(path: layout.topologyPath, reason: "the new cluster does not serve group \(group.group) of region \(group.region) over offices \(group.firstOffice)...\(group.lastOffice) as the backup does")
-            }
-            if !node.isCenter && node.region != group.region {
-                throw BackupError.refused(path: layout.topologyPath, reason: "node \(node.id) is of region \(node.region) and cannot hold group \(group.group) of \(group.region)")
-            }
+        for group in manifest.groups where !node.isCenter && node.region != group.region {
+            throw BackupError.refused(path: layout.topologyPath, reason: "node \(node.id) is of region \(node.region) and cannot hold group \(group.group) of \(group.region)")
+        }
+        var (next, adopted) = try shardsOfBackup(topology, manifest: manifest, path: layout.topologyPath)
+        let problems = next.problems()
+        guard problems.isEmpty else {
+            throw BackupError.refused(path: layout.topologyPath, reason: "the topology with the backup's shards is not valid: \(problems.joined(separator: "; "))")
         }
         for other in topology.nodes where FileManager.default.fileExists(atPath: layout.dataDirectory(node: other.id) + "/db") {
             throw BackupError.refused(path: layout.dataDirectory(node: other.id), reason: "node \(other.id) already has a store: restore only into a cluster that has never run")
@@ -65,7 +68,6 @@ public enum BackupRestore {
             try? FileManager.default.removeItem(atPath: store)
             throw error
         }
-        var next = topology
         for index in next.regions.indices {
             for shardIndex in next.regions[index].shards.indices where manifest.groups.contains(where: { $0.group == next.regions[index].shards[shardIndex].group }) {
                 next.regions[index].shards[shardIndex].voters = [node.id]
@@ -73,7 +75,57 @@ public enum BackupRestore {
             }
         }
         try layout.save(next)
-        return Report(node: node.id, groups: applied, manifest: manifest)
+        return Report(node: node.id, groups: applied, manifest: manifest, regionsWithBackupShards: adopted)
+    }
+
+    /// `topology` with the backup's shards for every region of the backup: unchanged where the
+    /// new cluster already serves each of the backup's groups over the same offices, the
+    /// backup's shards instead where they differ but serve the same offices (the backup was
+    /// taken after a split). Refused when a region is missing, when the backup's shards of a
+    /// region leave offices out or add some, or when a group id of the backup is another
+    /// region's in the new cluster.
+    static func shardsOfBackup(_ topology: ClusterTopology, manifest: BackupManifest, path: String) throws -> (ClusterTopology, adopted: [String]) {
+        var next = topology
+        var adopted: [String] = []
+        for key in Set(manifest.groups.map(\.region)).sorted() {
+            guard let index = next.regions.firstIndex(where: { $0.key == key }) else {
+                throw BackupError.refused(path: path, reason: "the new cluster has no region \(key), which the backup holds")
+            }
+            let backed = manifest.groups.filter { $0.region == key }.sorted { $0.firstOffice < $1.firstOffice }
+            let current = next.regions[index].shards
+            let served = backed.allSatisfy { group in
+                current.contains { $0.group == group.group && $0.firstOffice == group.firstOffice && $0.lastOffice == group.lastOffice }
+            }
+            if served { continue }
+            guard offices(backed.map { $0.firstOffice...$0.lastOffice }) == offices(current.map { $0.firstOffice...$0.lastOffice }) else {
+                let groups = backed.map { "\($0.group) (\($0.firstOffice)...\($0.lastOffice))" }.joined(separator: ", ")
+                throw BackupError.refused(path: path, reason: "the backup's groups of region \(key), \(groups), do not serve the offices the new cluster's shards of \(key) serve")
+            }
+            for group in backed {
+                if let other = next.region(ofGroup: group.group), other.key != key {
+                    throw BackupError.refused(path: path, reason: "group \(group.group) of region \(key) in the backup is region \(other.key)'s in the new cluster")
+                }
+            }
+            // Voters as in the backup for now; the restore names the restoring node alone.
+            next.regions[index].shards = backed.map {
+                ClusterTopology.Shard(group: $0.group, firstOffice: $0.firstOffice, lastOffice: $0.lastOffice, voters: $0.voters)
+            }
+            adopted.append(key)
+        }
+        return (next, adopted)
+    }
+
+    /// The offices `ranges` serve, as disjoint ranges in order (adjacent ones joined).
+    static func offices(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
+        var joined: [ClosedRange<UInt32>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = joined.last, UInt64(range.lowerBound) <= UInt64(last.upperBound) + 1 {
+                joined[joined.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                joined.append(range)
+            }
+        }
+        return joined
     }
 
     /// Forces every restored group onto its log with `node` alone, applies it to the end, and
