@@ -8,6 +8,11 @@ import Registry
 /// The new group is then an ordinary group: it elects a leader among those voters and
 /// replicates from there. See docs/RAFT.md, "Splitting a group".
 extension NodeCore {
+    /// Ticks after which the parent's leader campaigns in a group its split created: the
+    /// heartbeat that tells the other members the split committed, then one tick for them to
+    /// apply it.
+    static let splitCampaignTicks = 2
+
     /// Why the leader refuses to propose `split`, before the log; nil to propose it.
     func splitRefusal(_ split: SplitCommand, group: GroupHost) -> String? {
         if split.newGroup == group.id { return "group \(group.id) cannot split into itself" }
@@ -81,8 +86,14 @@ extension NodeCore {
         let state = Raft.PersistentState(
             hardState: hardState, snapshotIndex: entry.index, snapshotTerm: entry.term, entries: [],
             appliedIndex: entry.index, membership: membership)
+        var raft = Raft(config: options.raftConfig(for: id), state: state)
+        // The parent's leader applies the split first; the others learn that it committed with
+        // its next heartbeat (one tick) and create the group in their next turn. Campaigning
+        // right after that, instead of after a full election timeout, shortens the time the
+        // moved offices have no leader.
+        if parent.raft.role == .leader { raft.timeOutWithin(ticks: Self.splitCampaignTicks) }
         groups[id] = GroupHost(
-            descriptor: descriptor, raft: Raft(config: options.raftConfig(for: id), state: state), machine: machineFactory(descriptor),
+            descriptor: descriptor, raft: raft, machine: machineFactory(descriptor),
             generation: 0, persistedLastIndex: entry.index, persistedTermVote: (hardState.term, hardState.vote))
         observer?.nodeCore(nodeID, observed: .groupSplit(group: parent.id, newGroup: id, index: entry.index, term: entry.term, membership: membership))
     }

@@ -3,7 +3,8 @@
 /// It performs no I/O, reads no clock and draws randomness only from the seeded generator in
 /// its configuration. The host drives it with three inputs and one output:
 ///
-/// - `tick()` advances logical time by one tick;
+/// - `tick()` advances logical time by one tick (`timeOutWithin(ticks:)` brings the election
+///   timeout forward);
 /// - `step(_:)` delivers a message from another member;
 /// - `propose(_:)`, `proposeConfigChange(_:)`, `readIndex(_:)` and `transferLeadership(to:)`
 ///   are requests from the host's clients;
@@ -189,6 +190,17 @@ public struct Raft: Sendable {
             electionElapsed = 0
             if isPromotable { campaign(preVote: config.preVote, transfer: false) }
         }
+    }
+
+    /// Makes a member that is not leading time out within `ticks` ticks instead of its full
+    /// randomized election timeout (sooner still if that timeout ends first). For a group that
+    /// starts without a leader at a point every member knows (a split), on the member best
+    /// placed to lead it: an earlier timeout is always allowed, so safety is untouched, and
+    /// with pre-vote a round that comes too early disturbs nobody.
+    public mutating func timeOutWithin(ticks: Int) {
+        precondition(ticks >= 1, "at least one tick")
+        guard role != .leader else { return }
+        electionElapsed = max(electionElapsed, randomizedElectionTimeout - ticks)
     }
 
     /// Why a proposal was refused. Nothing was appended.

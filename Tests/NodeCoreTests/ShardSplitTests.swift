@@ -99,6 +99,29 @@ import Testing
         #expect(childState[StateKeys.request(moving.requestID)] != nil, "the request's outcome moves with its act")
     }
 
+    /// The moved offices have no leader until the new group elects one: the parent's leader
+    /// campaigns there as soon as the others can have applied the split (the heartbeat that
+    /// tells them it committed, then their turn), not after a full election timeout (10 to 19
+    /// ticks).
+    @Test func theParentsLeaderLeadsTheNewGroupWithinThreeTicks() throws {
+        let cluster = try cluster()
+        _ = try register(Self.movingOffice, 1, cluster)
+        guard case .split = try split(cluster) else {
+            Issue.record("the split was refused")
+            return
+        }
+        #expect(cluster.cores[1]!.raft(of: Self.child) != nil, "node 1 created the new group when it applied the split")
+        var ticks = 0
+        for _ in 0..<ThreeNodes.stepsMax where cluster.cores[1]!.raft(of: Self.child)?.role != .leader {
+            if try !cluster.step() {
+                cluster.tick(1)
+                ticks += 1
+            }
+        }
+        #expect(cluster.cores[1]!.raft(of: Self.child)?.role == .leader)
+        #expect(ticks <= 3, "node 1 led the new group after \(ticks) ticks")
+    }
+
     @Test func theParentAnswersForWhatMovedAndTheNewGroupGoesOn() throws {
         let cluster = try cluster()
         let moving = try register(Self.movingOffice, 1, cluster)

@@ -236,4 +236,21 @@ import Testing
         net.run { $0.applied(1).count == 2 }
         #expect(net.applied(1) == [Fixture.bytes("birth 1"), Fixture.bytes("birth 2")])
     }
+
+    /// `timeOutWithin(ticks:)` brings a follower's election timeout forward and nothing else:
+    /// it pre-campaigns at that tick, not before; on a leader it does nothing.
+    @Test func aTimeoutBroughtForwardEndsAtThatTickAndLeavesALeaderAlone() {
+        let net = TestNetwork(voters: [1, 2, 3])
+        net.elect(1)
+        net.isolate(3)
+        net.with(3) { $0.timeOutWithin(ticks: 2) }
+        net.tick(3)
+        #expect(net.raft(3).role == .follower, "not at the first tick")
+        net.tick(3)
+        #expect(net.raft(3).role == .preCandidate, "at the second")
+        let term = net.raft(1).term
+        net.with(1) { $0.timeOutWithin(ticks: 1) }
+        net.tick(1)
+        #expect(net.raft(1).role == .leader && net.raft(1).term == term)
+    }
 }
