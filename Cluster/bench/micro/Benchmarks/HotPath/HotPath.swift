@@ -57,6 +57,11 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Codec: decode a birth registration") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try RegistryCommand.decode(singleBytes)) }
     }
+    // JSON: the declaration as a client sends it, decoded as the gateway decodes a body.
+    let declarationJSON = try! JSONEncoder().encode(birth(office: OfficeCode(401003), day: GregorianDate(year: 2026, month: 11, day: 17)))
+    Benchmark("JSON: decode a birth declaration") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try JSONDecoder().decode(BirthDeclaration.self, from: declarationJSON)) }
+    }
     let batch = importBatch(1, count: RegistryLimits.batchCommandsMax)
     let batchBytes = batch.encode()
     Benchmark("Codec: decode a batch of 256 imports") { benchmark in
