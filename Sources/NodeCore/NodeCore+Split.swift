@@ -90,8 +90,9 @@ extension NodeCore {
         // The parent's leader applies the split first; the others learn that it committed with
         // its next heartbeat (one tick) and create the group in their next turn. Campaigning
         // right after that, instead of after a full election timeout, shortens the time the
-        // moved offices have no leader.
-        if parent.raft.role == .leader { raft.timeOutWithin(ticks: Self.splitCampaignTicks) }
+        // moved offices have no leader. Not the centre, should it lead the parent: its longer
+        // timeout lets a regional node win first, as in any other group.
+        if parent.raft.role == .leader && !options.isCenter { raft.timeOutWithin(ticks: Self.splitCampaignTicks) }
         groups[id] = GroupHost(
             descriptor: descriptor, raft: raft, machine: machineFactory(descriptor),
             generation: 0, persistedLastIndex: entry.index, persistedTermVote: (hardState.term, hardState.vote))
