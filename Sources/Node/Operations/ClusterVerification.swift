@@ -6,9 +6,10 @@ import Foundation
 /// Each replica verifies its own chains (the registry's chain verifier, over its own state:
 /// every act and mention re-hashed and linked). The centre's result for a register is then
 /// compared with each regional replica's: a chain broken anywhere, a register one side lacks,
-/// or two intact chains that differ. Replicas apply at slightly different moments, so a chain
-/// shorter on one side is checked again until both sides agree or the wait's bound passes;
-/// equal lengths with different heads can never be lag and are reported at once.
+/// or two intact chains that differ. Replicas apply at slightly different moments, so the chains
+/// only shorter on one side are checked again, all together, until each agrees or the wait's
+/// bound (one for the whole run) passes; equal lengths with different heads can never be lag and
+/// are reported at once.
 public enum ClusterVerification {
     /// One difference.
     public struct Difference: Codable, Sendable, Equatable {
@@ -49,6 +50,7 @@ public enum ClusterVerification {
             throw ClusterOperationError(description: "the cluster has no national centre to verify against")
         }
         var report = Report(groups: 0, registers: 0, comparisons: 0, differences: [], unchecked: [])
+        var lagging: [Lagging] = []
         for region in topology.regions where regions.isEmpty || regions.contains(region.key) {
             let replicas = topology.activeNodes.filter { $0.region == region.key }
             for shard in region.shards {
@@ -75,16 +77,111 @@ public enum ClusterVerification {
                     }
                     for register in Set(reference.keys).union(theirs.keys).sorted() {
                         report.comparisons += 1
-                        if let difference = try await compare(shard.group, register, center: center, replica: replica,
-                                                              ours: reference[register], theirs: theirs[register], admin: admin) {
+                        let pair = Lagging(group: shard.group, register: register, node: replica.id, centre: reference[register], replica: theirs[register])
+                        switch compare(pair) {
+                        case .agree: break
+                        case .differ(let difference):
                             report.differences.append(difference)
                             admin.say("group \(shard.group) register \(register) node \(replica.id): \(difference.kind): \(difference.detail)")
+                        case .lagging: lagging.append(pair)
                         }
                     }
                 }
             }
         }
+        // Chains only shorter on one side: read again, all together, until each agrees or
+        // differs for good, within one bound for the whole run (a bound per register would make
+        // a run over many differences last hours).
+        let deadline = ContinuousClock.now + .milliseconds(admin.waitMs)
+        let settled = try await settle(lagging, read: { register, node in
+            guard let target = topology.node(node) else { return nil }
+            return try? await single(register, on: target, admin: admin)
+        }, centre: centerID, pause: {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(200))
+            return true
+        })
+        for difference in settled {
+            admin.say("group \(difference.group) register \(difference.register) node \(difference.node): \(difference.kind): \(difference.detail)")
+        }
+        report.differences += settled
         return report
+    }
+
+    /// One register compared between the centre and one regional replica, with what each side
+    /// last showed (nil: that side holds none of it, or could not be read).
+    struct Lagging: Sendable, Equatable {
+        var group: UInt64
+        var register: String
+        var node: UInt64
+        var centre: ChainCheckBody?
+        var replica: ChainCheckBody?
+    }
+
+    enum Comparison: Equatable {
+        case agree
+        case differ(Difference)
+        /// Intact on the centre, intact or absent on the replica, with different lengths: the
+        /// replica (or the centre) may not have applied the latest entries yet.
+        case lagging
+    }
+
+    /// What one comparison shows. Equal lengths with different heads can never be lag.
+    static func compare(_ pair: Lagging) -> Comparison {
+        func difference(_ kind: String) -> Comparison {
+            .differ(Difference(group: pair.group, register: pair.register, node: pair.node, kind: kind,
+                               detail: "centre: \(describe(pair.centre)); node \(pair.node): \(describe(pair.replica))"))
+        }
+        if let theirs = pair.replica, !theirs.intact { return difference("broken") }
+        guard let ours = pair.centre, ours.intact else { return .agree }
+        guard let theirs = pair.replica, theirs.chainLength == ours.chainLength else { return .lagging }
+        return theirs.chainHead == ours.chainHead ? .agree : difference("diverged")
+    }
+
+    /// Reads every lagging pair again, each round reading a register once per node (the
+    /// centre's answer serves every replica of that register), until none is lagging or
+    /// `pause` says the bound has passed; what still lags then is "behind". `read` gives a
+    /// node's verification of a register, nil when it holds none or cannot be read (a centre
+    /// that cannot be read keeps its last answer). The differences come sorted by group,
+    /// register and node.
+    static func settle(_ lagging: [Lagging], read: (String, UInt64) async -> ChainCheckBody?, centre: UInt64,
+                       pause: () async throws -> Bool) async throws -> [Difference] {
+        var pending = lagging
+        var found: [Difference] = []
+        while !pending.isEmpty, try await pause() {
+            var seen: [String: ChainCheckBody?] = [:]
+            func cached(_ register: String, _ node: UInt64) async -> ChainCheckBody? {
+                let key = "\(node) \(register)"
+                if let known = seen[key] { return known }
+                let value = await read(register, node)
+                seen[key] = value
+                return value
+            }
+            var still: [Lagging] = []
+            for var pair in pending {
+                pair.centre = await cached(pair.register, centre) ?? pair.centre
+                pair.replica = await cached(pair.register, pair.node)
+                if let ours = pair.centre, !ours.intact {
+                    // Intact at the first reading, broken now: reported as such, once.
+                    if !found.contains(where: { $0.register == pair.register && $0.node == centre && $0.kind == "broken" }) {
+                        found.append(Difference(group: pair.group, register: pair.register, node: centre, kind: "broken",
+                                                detail: "on the centre: \(ours.breakReason ?? "")"))
+                    }
+                    continue
+                }
+                switch compare(pair) {
+                case .agree: break
+                case .differ(let difference): found.append(difference)
+                case .lagging: still.append(pair)
+                }
+            }
+            pending = still
+        }
+        for pair in pending {
+            found.append(Difference(group: pair.group, register: pair.register, node: pair.node, kind: "behind",
+                                    detail: "centre: \(describe(pair.centre)); node \(pair.node): \(describe(pair.replica))"))
+        }
+        return found.sorted { ($0.group, $0.register, $0.node) < ($1.group, $1.register, $1.node) }
     }
 
     /// Every register of `group` as verified by `node` (its own replica, however fresh).
@@ -106,37 +203,6 @@ public enum ClusterVerification {
         guard let check else { return "absent" }
         guard check.intact else { return "broken (\(check.breakReason ?? ""))" }
         return "\(check.chainLength ?? 0) entries, head \(check.chainHead?.prefix(16) ?? "")"
-    }
-
-    /// Compares one register on the centre and a replica; a length difference is checked
-    /// again until it closes or the wait's bound passes.
-    static func compare(_ group: UInt64, _ register: String, center: ClusterTopology.Node, replica: ClusterTopology.Node,
-                        ours: ChainCheckBody?, theirs: ChainCheckBody?, admin: ClusterAdmin) async throws -> Difference? {
-        func difference(_ kind: String, _ ours: ChainCheckBody?, _ theirs: ChainCheckBody?) -> Difference {
-            Difference(group: group, register: register, node: replica.id, kind: kind,
-                       detail: "centre: \(describe(ours)); node \(replica.id): \(describe(theirs))")
-        }
-        if let theirs, !theirs.intact { return difference("broken", ours, theirs) }
-        guard let ours, ours.intact else { return nil }
-        if let theirs, theirs.chainLength == ours.chainLength {
-            return theirs.chainHead == ours.chainHead ? nil : difference("diverged", ours, theirs)
-        }
-        // Different lengths (or absent on one side): one replica may not have applied the
-        // latest entries yet. Read both again until they agree.
-        var latest = (ours, theirs)
-        do {
-            _ = try await admin.wait("register \(register) of group \(group) agrees on the centre and node \(replica.id)") { () -> Bool? in
-                let a = try? await single(register, on: center, admin: admin)
-                let b = try? await single(register, on: replica, admin: admin)
-                latest = (a ?? latest.0, b)
-                guard let a, let b, a.intact, b.intact, a.chainLength == b.chainLength else { return nil }
-                return true
-            }
-        } catch is ClusterAdmin.Timeout {
-            return difference("behind", latest.0, latest.1)
-        }
-        if latest.0.chainHead != latest.1?.chainHead { return difference("diverged", latest.0, latest.1) }
-        return nil
     }
 
     /// One register verified by one replica; nil when the replica holds none of it.
