@@ -8,3 +8,5 @@ swift build --build-tests
 # which wait on real clusters and sockets and should not share the two cores with it.
 swift test --skip-build --skip SimulatorTests
 swift test --skip-build --filter SimulatorTests
+# The resident-memory leak check measures its own process, so it runs in one of its own.
+SIJIL_RESIDENT_SET_ALONE=1 swift test --skip-build --filter "StorageTests.ResourceLeaks"
