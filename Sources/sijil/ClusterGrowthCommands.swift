@@ -237,7 +237,8 @@ extension ClusterCommand {
                 }
             }
             for old in report.lost {
-                print("  old data \(old.dataDirectory): \(old.writes.count) lost writes; \(old.committedNotApplied) committed entries it had not applied")
+                print("  old data \(old.dataDirectory): \(old.writes.count) lost writes; \(old.appliedFromLog) entries read from its log past its applied state, \(old.pastCommit) of them past its commit index")
+                for line in old.notRead { print("    log not read to its end: \(line)") }
                 for write in old.writes { print("    lost: act \(write.act)\(write.mention.map { " mention \($0)" } ?? "") request \(write.requestID): \(write.reason)") }
             }
             for note in report.notes { print("note: \(note)") }

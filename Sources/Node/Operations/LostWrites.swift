@@ -25,11 +25,19 @@ public struct LostWrites: Codable, Sendable, Equatable {
 
     /// The data directory read.
     public var dataDirectory: String
-    /// Per group: applied and commit index on the old replica.
+    /// Per group: applied, commit and last index on the old replica, and how far its log was read.
     public var groups: [String]
-    /// Committed entries the old replica had not applied: their acts cannot be listed from
-    /// this disk (another old replica's may list them).
-    public var committedNotApplied: UInt64
+    /// Entries of the old log after its applied state, applied here in memory to list their
+    /// acts too (a turn's applied state is written unsynced after its log, so a crash leaves the
+    /// last acknowledged writes in the log only).
+    public var appliedFromLog: UInt64
+    /// Of those, entries after the commit index the old replica knew: the region may have
+    /// committed and acknowledged them without this replica hearing of it, or not at all, so
+    /// their writes are listed with a reason that says so.
+    public var pastCommit: UInt64
+    /// Groups whose log could not be read to its end, and why (another old replica's disk may
+    /// list what is after).
+    public var notRead: [String]
     /// Every lost act and mention.
     public var writes: [Write]
 
@@ -38,28 +46,42 @@ public struct LostWrites: Codable, Sendable, Equatable {
     static let readerNodeID: UInt64 = 1 << 62
 
     /// Reads the old replica in `dataDirectory` (a node's data directory, holding `db/`) and
-    /// lists what the centre lacks of `region`'s groups.
+    /// lists what the centre lacks of `region`'s groups: its applied state, and its log after
+    /// that applied in memory (nothing is written to the old store).
     static func find(dataDirectory: String, region: ClusterTopology.Region, center: ClusterTopology.Node, admin: ClusterAdmin) async throws -> LostWrites {
         let disk: RocksDisk
         do { disk = try RocksDisk(path: dataDirectory + "/db", metrics: nil) } catch {
             throw ClusterOperationError(description: "\(dataDirectory): the old store cannot be opened: \(error)")
         }
         defer { try? disk.close() }
-        let machine = RegistryMachine()
+        let machine = ShardMachine()
         let core = try NodeCore(options: NodeCoreOptions(nodeID: readerNodeID, randomSeed: 1), disk: disk, network: SilentNetwork(),
                                 machines: { _ in machine })
-        var report = LostWrites(dataDirectory: dataDirectory, groups: [], committedNotApplied: 0, writes: [])
+        var report = LostWrites(dataDirectory: dataDirectory, groups: [], appliedFromLog: 0, pastCommit: 0, notRead: [], writes: [])
         let reader = try admin.actReader?(region) ?? admin.http
         for shard in region.shards {
-            guard let raft = core.raft(of: shard.group), let state = core.stateReader(for: shard.group) else { continue }
-            report.groups.append("group \(shard.group): applied \(raft.appliedIndex), commit \(raft.commitIndex), last \(raft.lastIndex)")
-            report.committedNotApplied += raft.commitIndex - raft.appliedIndex
+            guard let preview = try core.previewLogTail(of: shard.group) else {
+                if let reason = core.haltReason(of: shard.group) { report.notRead.append("group \(shard.group): \(reason)") }
+                continue
+            }
+            report.groups.append("group \(shard.group): applied \(preview.appliedIndex), commit \(preview.commitIndex), last \(preview.lastIndex); log read through \(preview.previewedThrough)")
+            report.appliedFromLog += preview.previewedThrough - preview.appliedIndex
+            let knownCommit = max(preview.commitIndex, preview.appliedIndex)
+            report.pastCommit += preview.previewedThrough > knownCommit ? preview.previewedThrough - knownCommit : 0
+            if let reason = preview.stoppedBecause { report.notRead.append("group \(shard.group): \(reason)") }
+            // The acts written by entries past the known commit, with the last such entry.
+            var uncommitted: [ActID: UInt64] = [:]
+            for applied in preview.commands where applied.index > knownCommit {
+                for act in ShardMachine.touchedActs(command: applied.command, outcome: applied.outcome) { uncommitted[act.id] = applied.index }
+            }
+            let state = preview.state
             var after: RegisterID?
             repeat {
                 guard case .registers(let states, let next) = try RegistryAnswer.decode(try machine.query(
                     RegistryQuery.registers(after: after, limit: RegistryQuery.registersPageMax).encode(), state: state)) else { break }
                 for register in states {
-                    report.writes += try await compare(register, state: state, machine: machine, center: center, reader: reader)
+                    report.writes += try await compare(register, state: state, machine: machine, center: center, reader: reader,
+                                                       uncommitted: uncommitted)
                 }
                 after = next
             } while after != nil
@@ -68,8 +90,10 @@ public struct LostWrites: Codable, Sendable, Equatable {
     }
 
     /// The writes of one old register the centre lacks.
-    static func compare(_ register: RegisterState, state: any KeyValueReader, machine: RegistryMachine,
-                        center: ClusterTopology.Node, reader: HTTPSClient) async throws -> [Write] {
+    /// `uncommitted` gives the acts written past the commit index the old replica knew, with
+    /// the entry that last wrote each: their writes say so.
+    static func compare(_ register: RegisterState, state: any KeyValueReader, machine: ShardMachine,
+                        center: ClusterTopology.Node, reader: HTTPSClient, uncommitted: [ActID: UInt64] = [:]) async throws -> [Write] {
         let path = "/v1/registers/\(register.register.description)?consistency=stale"
         if let response = try? await reader.send("GET", center.http, path), response.status == 200,
            let theirs = try? response.decode(RegisterBody.self).state,
@@ -85,7 +109,16 @@ public struct LostWrites: Codable, Sendable, Equatable {
                 guard pair.key.count == range.start.count + 8, let number = UInt64(bigEndianBytes: pair.key.suffix(8)) else { continue }
                 let id = ActID(register: register.register, number: number)
                 guard case .record(let record?) = try RegistryAnswer.decode(try machine.query(RegistryQuery.act(id).encode(), state: state)) else { continue }
-                lost += try await compare(record, center: center, reader: reader)
+                let writes = try await compare(record, center: center, reader: reader)
+                if let index = uncommitted[id] {
+                    lost += writes.map { write in
+                        var qualified = write
+                        qualified.reason += " (written by entry \(index), after the commit index this replica knew: lost only if the region had committed it)"
+                        return qualified
+                    }
+                } else {
+                    lost += writes
+                }
             }
             guard let last = page.last, page.count == 256 else { break }
             from = last.key + [0]
