@@ -24,7 +24,8 @@ extension NodeCore {
     /// reading what an old replica's log holds beyond its state (the acts a lost region wrote),
     /// never for serving. Entries past the commit index this node knows are applied too: the
     /// caller tells them apart by index. A split entry, or an entry that does not apply, ends the
-    /// preview (what follows depends on it). Nil when the group is not hosted or has halted.
+    /// preview (what follows depends on it), and a tail the load found damaged is named. Nil when
+    /// the group is not hosted or has halted.
     public func previewLogTail(of group: GroupID) throws -> LogTailPreview? {
         guard let host = groups[group], host.haltReason == nil else { return nil }
         let raft = host.raft
@@ -32,8 +33,8 @@ extension NodeCore {
             state: Transaction(base: GroupStateReader(reader: disk, group: group, generation: host.generation)),
             appliedIndex: raft.appliedIndex, commitIndex: raft.commitIndex, lastIndex: raft.lastIndex,
             previewedThrough: raft.appliedIndex, commands: [], stoppedBecause: nil)
-        guard raft.lastIndex > raft.appliedIndex else { return preview }
-        for entry in raft.entries(from: raft.appliedIndex + 1, through: raft.lastIndex) {
+        let tail = raft.lastIndex > raft.appliedIndex ? raft.entries(from: raft.appliedIndex + 1, through: raft.lastIndex) : []
+        for entry in tail {
             if entry.kind == .normal && !entry.data.isEmpty {
                 let commands: [[UInt8]]
                 do { commands = try CommandBatch.decode(entry.data) } catch {
@@ -59,6 +60,10 @@ extension NodeCore {
                 preview.commands += applied
             }
             preview.previewedThrough = entry.index
+        }
+        if let floor = raft.lostLogFloor, floor.index > preview.previewedThrough {
+            // The load dropped a damaged tail: entries after the last intact one cannot be read.
+            preview.stoppedBecause = "entries \(preview.previewedThrough + 1) to \(floor.index) are damaged on this disk"
         }
         return preview
     }

@@ -39,7 +39,16 @@ import Testing
         return record
     }
 
-    @Test func theLogAfterTheAppliedStateIsAppliedInMemoryCommittedOrNot() throws {
+    /// What a power cut leaves of a one-member group after three acknowledged registrations:
+    /// act 1 applied; acts 2 and 3 in the log only, act 3 past the commit index on disk.
+    struct PowerCut {
+        var image: MemoryDisk
+        var appliedBefore: UInt64
+        var second: AcceptedEntry
+        var third: AcceptedEntry
+    }
+
+    static func powerCutAfterThreeActs() throws -> PowerCut? {
         let disk = PowerCutDisk()
         let core = try Self.open(disk)
         try core.createGroup(GroupDescriptor(id: SingleNode.group, region: "RSK", machine: RegistryMachine.machineName,
@@ -68,12 +77,17 @@ import Testing
         for _ in 0..<SingleNode.stepsMax where answers[2] == nil || answers[3] == nil { try turn() }
         guard case .accepted(let second)? = answers[2]?.commandOutcome, case .accepted(let third)? = answers[3]?.commandOutcome else {
             Issue.record("acts 2 and 3 acknowledged, got \(String(describing: answers[2])) and \(String(describing: answers[3]))")
-            return
+            return nil
         }
+        return PowerCut(image: disk.image, appliedBefore: appliedBefore, second: second, third: third)
+    }
 
+    @Test func theLogAfterTheAppliedStateIsAppliedInMemoryCommittedOrNot() throws {
+        guard let cut = try Self.powerCutAfterThreeActs() else { return }
+        let (appliedBefore, second, third) = (cut.appliedBefore, cut.second, cut.third)
         // Reopened from what a power cut leaves: the state holds act 1 only; the log holds acts
         // 2 and 3, act 3 past the commit index the disk knows.
-        let memory = disk.image
+        let memory = cut.image
         let reopened = try Self.open(memory)
         let stored = try #require(reopened.stateReader(for: SingleNode.group))
         #expect(try Self.act(second.actID, in: stored) == nil)
@@ -93,6 +107,19 @@ import Testing
         #expect(memory.writes == writesBefore)
         #expect(try Self.act(second.actID, in: stored) == nil)
         #expect(reopened.raft(of: SingleNode.group)!.appliedIndex == appliedBefore)
+    }
+
+    @Test func aDamagedTailEndsThePreviewAndIsNamed() throws {
+        guard let cut = try Self.powerCutAfterThreeActs() else { return }
+        // Act 3's entry, the last record of the log, no longer verifies.
+        try #require(cut.image.damageLastRecord(in: .log) != nil)
+        let reopened = try Self.open(cut.image)
+        let preview = try #require(try reopened.previewLogTail(of: SingleNode.group))
+        #expect(preview.commands.map(\.index) == [cut.appliedBefore + 1])
+        #expect(preview.previewedThrough == cut.appliedBefore + 1)
+        #expect(preview.stoppedBecause == "entries \(cut.appliedBefore + 2) to \(cut.appliedBefore + 2) are damaged on this disk")
+        #expect(try Self.act(cut.second.actID, in: preview.state)?.act.requestID == F.requestID(2))
+        #expect(try Self.act(cut.third.actID, in: preview.state) == nil)
     }
 
     @Test func aLogWithNothingAfterItsStateGivesTheStoredState() throws {
