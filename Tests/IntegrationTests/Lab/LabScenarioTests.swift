@@ -213,6 +213,13 @@ struct LabScenarioTests {
             if record?.act.requestID == act.requestID { present.append(act) } else { missing.insert(act.requestID.description) }
         }
         print("lab: lose-region (region durability): \(acknowledged.count) acts acknowledged, \(missing.count) lost, \(reportedLost.count) reported lost")
+        let acknowledgedIDs = Set(acknowledged.map(\.requestID.description))
+        for old in report.lost {
+            print("lab: lose-region: old data \(old.dataDirectory): \(old.writes.count) writes reported, \(old.appliedFromLog) entries read from the log past the applied state (\(old.pastCommit) past the commit index)\(old.notRead.isEmpty ? "" : "; not read to the end: \(old.notRead)")")
+            for write in old.writes where !acknowledgedIDs.contains(write.requestID) {
+                print("lab: lose-region: reported, never acknowledged to the load: act \(write.act) request \(write.requestID): \(write.reason)")
+            }
+        }
         #expect(!missing.isEmpty, "acts acknowledged while the centre was cut off are lost with the region, yet none is missing")
         #expect(missing.isSubset(of: reportedLost), "every lost acknowledged act is in the report: unreported \(missing.subtracting(reportedLost))")
         #expect(reportedLost.allSatisfy { id in !present.contains { $0.requestID.description == id } }, "the report lists no act that survived")
