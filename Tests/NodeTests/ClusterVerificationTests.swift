@@ -10,8 +10,8 @@ import Testing
         ChainCheckBody(register: "0401001/2026/birth", intact: true, chainLength: length, chainHead: head, breakReason: nil)
     }
 
-    static func pair(_ register: String, node: UInt64, centre: ChainCheckBody?, replica: ChainCheckBody?) -> ClusterVerification.Lagging {
-        ClusterVerification.Lagging(group: 4001, register: register, node: node, centre: centre, replica: replica)
+    static func pair(_ register: String, node: UInt64, centre: ChainCheckBody?, replica: ChainCheckBody?) -> ClusterVerification.Pair {
+        ClusterVerification.Pair(group: 4001, register: register, node: node, centre: centre, replica: replica)
     }
 
     /// Scripted answers: each node's verification of each register, round after round (the
@@ -77,7 +77,7 @@ import Testing
 
     @Test func manyChainsThatNeverCatchUpShareOneBound() async throws {
         let script = Script()
-        var lagging: [ClusterVerification.Lagging] = []
+        var lagging: [ClusterVerification.Pair] = []
         for index in 0..<50 {
             let register = "04010\(10 + index)/2026/birth"
             script.set(register, Self.centre, [Self.chain(9, "aa")])

@@ -50,7 +50,7 @@ public enum ClusterVerification {
             throw ClusterOperationError(description: "the cluster has no national centre to verify against")
         }
         var report = Report(groups: 0, registers: 0, comparisons: 0, differences: [], unchecked: [])
-        var lagging: [Lagging] = []
+        var lagging: [Pair] = []
         for region in topology.regions where regions.isEmpty || regions.contains(region.key) {
             let replicas = topology.activeNodes.filter { $0.region == region.key }
             for shard in region.shards {
@@ -77,12 +77,12 @@ public enum ClusterVerification {
                     }
                     for register in Set(reference.keys).union(theirs.keys).sorted() {
                         report.comparisons += 1
-                        let pair = Lagging(group: shard.group, register: register, node: replica.id, centre: reference[register], replica: theirs[register])
+                        let pair = Pair(group: shard.group, register: register, node: replica.id, centre: reference[register], replica: theirs[register])
                         switch compare(pair) {
                         case .agree: break
                         case .differ(let difference):
                             report.differences.append(difference)
-                            admin.say("group \(shard.group) register \(register) node \(replica.id): \(difference.kind): \(difference.detail)")
+                            say(difference, admin)
                         case .lagging: lagging.append(pair)
                         }
                     }
@@ -101,16 +101,18 @@ public enum ClusterVerification {
             try await Task.sleep(for: .milliseconds(200))
             return true
         })
-        for difference in settled {
-            admin.say("group \(difference.group) register \(difference.register) node \(difference.node): \(difference.kind): \(difference.detail)")
-        }
+        for difference in settled { say(difference, admin) }
         report.differences += settled
         return report
     }
 
+    static func say(_ difference: Difference, _ admin: ClusterAdmin) {
+        admin.say("group \(difference.group) register \(difference.register) node \(difference.node): \(difference.kind): \(difference.detail)")
+    }
+
     /// One register compared between the centre and one regional replica, with what each side
     /// last showed (nil: that side holds none of it, or could not be read).
-    struct Lagging: Sendable, Equatable {
+    struct Pair: Sendable, Equatable {
         var group: UInt64
         var register: String
         var node: UInt64
@@ -127,7 +129,7 @@ public enum ClusterVerification {
     }
 
     /// What one comparison shows. Equal lengths with different heads can never be lag.
-    static func compare(_ pair: Lagging) -> Comparison {
+    static func compare(_ pair: Pair) -> Comparison {
         func difference(_ kind: String) -> Comparison {
             .differ(Difference(group: pair.group, register: pair.register, node: pair.node, kind: kind,
                                detail: "centre: \(describe(pair.centre)); node \(pair.node): \(describe(pair.replica))"))
@@ -144,7 +146,7 @@ public enum ClusterVerification {
     /// node's verification of a register, nil when it holds none or cannot be read (a centre
     /// that cannot be read keeps its last answer). The differences come sorted by group,
     /// register and node.
-    static func settle(_ lagging: [Lagging], read: (String, UInt64) async -> ChainCheckBody?, centre: UInt64,
+    static func settle(_ lagging: [Pair], read: (String, UInt64) async -> ChainCheckBody?, centre: UInt64,
                        pause: () async throws -> Bool) async throws -> [Difference] {
         var pending = lagging
         var found: [Difference] = []
@@ -157,7 +159,7 @@ public enum ClusterVerification {
                 seen[key] = value
                 return value
             }
-            var still: [Lagging] = []
+            var still: [Pair] = []
             for var pair in pending {
                 pair.centre = await cached(pair.register, centre) ?? pair.centre
                 pair.replica = await cached(pair.register, pair.node)
