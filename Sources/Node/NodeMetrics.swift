@@ -1,3 +1,4 @@
+import Foundation
 import NodeCore
 import Prometheus
 import Raft
@@ -15,6 +16,7 @@ public final class NodeMetrics: Sendable {
     private let writesFailed: Counter
     private let readsAnswered: Counter
     private let framesDropped: Counter
+    private let deathMentionsUnwritten: Counter
 
     /// Buckets from 100 µs to 5 s: an fsync here takes about 0.5 ms, a commit a few ms, and
     /// anything above a second is an incident.
@@ -33,6 +35,8 @@ public final class NodeMetrics: Sendable {
         writesFailed = registry.makeCounter(descriptor: Self.name("writes_failed", unit: "total", "Writes that failed or timed out."))
         readsAnswered = registry.makeCounter(descriptor: Self.name("reads_answered", unit: "total", "Reads answered."))
         framesDropped = registry.makeCounter(descriptor: Self.name("frames_dropped", unit: "total", "Frames the transport could not queue."))
+        deathMentionsUnwritten = registry.makeCounter(descriptor: Self.name(
+            "death_mentions_unwritten", unit: "total", "Death acts whose death mention this node could not put on the birth act (sijil cluster death-mentions writes them)."))
     }
 
     static func name(_ metric: String, unit: String, _ help: String) -> MetricNameDescriptor {
@@ -42,6 +46,7 @@ public final class NodeMetrics: Sendable {
     func recordFsync(_ duration: Duration, bytes: Int) { fsyncSeconds.record(duration) }
     func recordTurn(_ duration: Duration) { turnSeconds.record(duration) }
     func recordDroppedFrame(to node: UInt64, reason: String) { framesDropped.increment() }
+    func recordUnwrittenDeathMention() { deathMentionsUnwritten.increment() }
 
     func recordAnswer(_ result: ClientResult, isWrite: Bool, latency: Duration) {
         switch result {
@@ -54,6 +59,17 @@ public final class NodeMetrics: Sendable {
             if isWrite { writesFailed.increment() }
         case .refused, .done:
             break
+        }
+    }
+
+    /// The end of validity of the node's certificate and of the cluster CA (seconds since 1970):
+    /// alert well before either comes, as a node with an expired certificate is refused by its
+    /// peers and its clients.
+    func recordCertificates(nodeNotAfter: Date, authorityNotAfter: Date) {
+        for (certificate, date) in [("node", nodeNotAfter), ("ca", authorityNotAfter)] {
+            registry.makeGauge(descriptor: Self.name("certificate_not_after", unit: "seconds", "End of validity of the node's TLS certificate (node) and of the cluster CA (ca)."),
+                               labels: [("certificate", certificate)])
+                .set(date.timeIntervalSince1970)
         }
     }
 

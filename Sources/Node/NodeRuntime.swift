@@ -16,6 +16,17 @@ public final class NodeRuntime: Sendable {
     public let logger: Logger
     /// The derived search index of the acts this node applies (nil when started without one).
     public let search: SearchIndexer?
+    /// The copy-signing keys the node issues copies with and the public keys it verifies them
+    /// against, renewed with every topology version it takes.
+    public let keyring: NodeKeyring
+    /// The access tokens refused before they expire, renewed with every topology version it takes.
+    public let revocations: TokenRevocations
+    /// The end of validity of the certificate the node started with.
+    public let certificateNotAfter: Date
+    /// The serial number of the certificate the node started with.
+    public let certificateSerial: String
+    /// The end of validity of the cluster CA's certificate.
+    public let authorityNotAfter: Date
     let loop: NodeLoop
     let transport: Transport
     let disk: RocksDisk
@@ -28,8 +39,14 @@ public final class NodeRuntime: Sendable {
     /// Serializes topology changes (two operators pushing at once).
     private let topologyUpdate = NIOLock()
 
-    private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
+    private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, keyring: NodeKeyring,
+                 credentials: NodeCredentials, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
         self.configuration = configuration
+        self.certificateNotAfter = credentials.certificateNotValidAfter
+        self.certificateSerial = credentials.certificateSerial
+        self.authorityNotAfter = credentials.authorityNotValidAfter
+        self.keyring = keyring
+        self.revocations = TokenRevocations(configuration.topology.revokedTokens ?? [])
         self.currentTopology = NIOLockedValueBox(configuration.topology)
         self.metrics = metrics
         self.logger = logger
@@ -67,6 +84,7 @@ public final class NodeRuntime: Sendable {
         guard let me = topology.node(configuration.nodeID) else {
             throw NodeConfiguration.Problem(description: "node \(configuration.nodeID) is not in the topology")
         }
+        let keyring = try NodeKeyring(configuration: configuration)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let metrics = NodeMetrics()
         let disk = try RocksDisk(path: configuration.dataDirectory + "/db", metrics: metrics)
@@ -95,7 +113,9 @@ public final class NodeRuntime: Sendable {
         let hosted = topology.hostedDescriptors(node: me.id)
         loop.enqueue(.createGroups(hosted))
         logger.info("node started", metadata: ["node": "\(me.id)", "groups": "\(hosted.map(\.id))", "peer": "\(listen.host):\(listen.port)"])
-        return NodeRuntime(configuration: configuration, metrics: metrics, logger: logger, search: search, loop: loop, transport: transport, disk: disk)
+        metrics.recordCertificates(nodeNotAfter: credentials.certificateNotValidAfter, authorityNotAfter: credentials.authorityNotValidAfter)
+        return NodeRuntime(configuration: configuration, metrics: metrics, logger: logger, search: search, keyring: keyring,
+                           credentials: credentials, loop: loop, transport: transport, disk: disk)
     }
 
     /// How many groups a request follows after a split (`MovedAnswer`) before giving up. A
@@ -162,8 +182,9 @@ public final class NodeRuntime: Sendable {
     /// Takes a new topology version while running, without a restart: checks that it follows
     /// the current one (`ClusterTopology.successorProblems`), keeps it in the data directory
     /// (so a restart keeps it), gives the transport the new peer list (retired nodes are
-    /// refused from then on), routes requests by it, and creates the groups it gives this node
-    /// (a new region's groups on the centre). Idempotent for the current version.
+    /// refused from then on), routes requests by it, verifies copies with the public keys it
+    /// publishes, refuses the tokens it revokes, and creates the groups it gives this node (a
+    /// new region's groups on the centre). Idempotent for the current version.
     public func applyTopology(_ next: ClusterTopology) throws -> TopologyApplied {
         try topologyUpdate.withLock {
             let current = topology
@@ -178,10 +199,17 @@ public final class NodeRuntime: Sendable {
             guard let me = next.node(nodeID), !me.isRetired else {
                 throw NodeConfiguration.Problem(description: "version \(next.effectiveVersion) retires this node \(nodeID): stop it instead")
             }
+            // A region added since the start brings the public key its copies verify with.
+            let nextKeyring: SigningKeyring
+            do { nextKeyring = try keyring.keyring(for: next) } catch {
+                throw NodeConfiguration.Problem(description: "version \(next.effectiveVersion) cannot follow version \(current.effectiveVersion): \(error)")
+            }
             try TopologyFile.write(next, to: configuration.acceptedTopologyPath)
             let peers = Self.peers(of: next, except: nodeID)
             try transport.updatePeers(peers)
             currentTopology.withLockedValue { $0 = next }
+            keyring.take(nextKeyring)
+            revocations.take(next.revokedTokens ?? [])
             let hosted = Set(current.hostedDescriptors(node: nodeID).map(\.id))
             let created = next.hostedDescriptors(node: nodeID).filter { !hosted.contains($0.id) }
             if !created.isEmpty { loop.enqueue(.createGroups(created)) }

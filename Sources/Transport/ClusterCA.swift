@@ -176,6 +176,11 @@ public enum ClusterCA {
         }
     }
 
+    /// The end of validity of a CA certificate: no certificate it signs may outlive it.
+    public static func notValidAfter(authorityCertificatePEM: String) throws(ClusterCAError) -> Date {
+        try PEMParsing.certificate(authorityCertificatePEM, what: "CA certificate").notValidAfter
+    }
+
     /// The node id written in a node certificate's subject (`CN=node-<id>`).
     /// - Parameter certificatePEM: one PEM `CERTIFICATE` block.
     public static func nodeID(fromCertificatePEM certificatePEM: String) throws(ClusterCAError) -> UInt64 {

@@ -14,6 +14,9 @@ public struct NodeCredentials: Sendable {
     public let certificateNotValidAfter: Date
     /// When the cluster CA expires.
     public let authorityNotValidAfter: Date
+    /// The node certificate's serial number (hexadecimal bytes, colon-separated): tells two
+    /// certificates of the same node apart, e.g. before and after a renewal.
+    public let certificateSerial: String
 
     let certificate: NIOSSLCertificate
     let privateKey: NIOSSLPrivateKey
@@ -54,6 +57,10 @@ public struct NodeCredentials: Sendable {
         self.nodeID = try NodeCertificateName.nodeID(of: certificate)
         self.certificateNotValidAfter = certificate.notValidAfter
         self.authorityNotValidAfter = authority.notValidAfter
+        self.certificateSerial = certificate.serialNumber.bytes.map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined(separator: ":")
         do {
             self.certificate = try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem)
             self.privateKey = try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem)

@@ -6,7 +6,7 @@ import Registry
 struct ActCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "act", abstract: "Register, read, annotate, copy and search acts.",
-        subcommands: [Register.self, Get.self, Mention.self, Copy.self, Search.self])
+        subcommands: [Register.self, Get.self, Mention.self, Copy.self, VerifyCopy.self, Search.self])
 
     /// Reads a JSON body and stamps `recordedAt` once, so that every retry sends the same bytes.
     static func stampedBody<T: Codable>(_ type: T.Type, file: String, stamp: (inout T) -> Void) throws -> [UInt8] {
@@ -87,6 +87,24 @@ struct ActCommand: AsyncParsableCommand {
             if let requesterCivilID { query += "&requesterCivilID=\(requesterCivilID)" }
             if let evidence { query += "&evidence=\(evidence.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? evidence)" }
             try finish(try await connection.client(office: ActCommand.office(of: act)).get("/v1/acts/\(act)/copy?\(query)", headers: [("Sijil-Actor", NSUserName()), ("Sijil-Purpose", "cli copy")]))
+        }
+    }
+
+    struct VerifyCopy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify-copy",
+            abstract: "Check a signed copy (its JSON as issued, from act copy --format json): exit status 0 if it verifies, 1 if not.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The copy's JSON file ('-' for standard input).") var file: String
+
+        func run() async throws {
+            let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+            do { _ = try JSONDecoder().decode(CivilStatusCopy.self, from: data) } catch {
+                throw ValidationError("\(file) is not a copy's JSON as issued: \(error)")
+            }
+            let response = try await connection.client().write(path: "/v1/copies/verify", body: Array(data))
+            try finish(response)
+            guard let verdict = try? response.decode(CopyVerificationResponse.self), verdict.valid else { throw ExitCode(1) }
         }
     }
 

@@ -181,22 +181,29 @@ extension ClusterCommand {
         @Option(name: .long, help: "The backup directory.") var backup: String
         @Option(name: .long, help: "The new cluster's directory.") var dir: String
         @Option(name: .long, help: "The node that receives the groups (default: the centre).") var node: UInt64?
+        @Option(name: .customLong("accept-cluster"), help: "Restore a backup of this other cluster (by name) into the new one.") var acceptCluster: String?
 
         func run() throws {
             var layout = try ClusterLayout.open(directory: dir)
             let report: BackupRestore.Report
             do {
-                report = try BackupRestore.restore(backup: backup, into: &layout, node: node)
+                report = try BackupRestore.restore(backup: backup, into: &layout, node: node, acceptCluster: acceptCluster)
             } catch let error as BackupError {
                 print("restore refused: \(error)")
                 throw ExitCode(1)
             }
             print("backup verified: \(report.manifest.files.count) files, every SHA-256 matches the manifest")
+            if report.manifest.cluster != layout.topology.name {
+                print("  a backup of cluster \(report.manifest.cluster), restored into cluster \(layout.topology.name) as asked (--accept-cluster)")
+            }
             for region in report.regionsWithBackupShards {
                 print("  region \(region): shards taken from the backup (they were split after the new cluster's layout)")
             }
             for (group, applied) in report.groups.sorted(by: { $0.key < $1.key }) {
                 print("  group \(group): restored on node \(report.node), applied through \(applied)")
+            }
+            for (region, fingerprints) in report.formerSigningKeys.sorted(by: { $0.key < $1.key }) {
+                print("  region \(region): copies signed with the backed-up cluster's key \(fingerprints.joined(separator: ", ")) still verify (a former key in the topology)")
             }
             print("start the cluster, then: sijil cluster fill-groups --dir \(dir) --region <REGION> for each restored region")
         }
@@ -239,7 +246,13 @@ extension ClusterCommand {
             for old in report.lost {
                 print("  old data \(old.dataDirectory): \(old.writes.count) lost writes; \(old.appliedFromLog) entries read from its log past its applied state, \(old.pastCommit) of them past its commit index")
                 for line in old.notRead { print("    log not read to its end: \(line)") }
-                for write in old.writes { print("    lost: act \(write.act)\(write.mention.map { " mention \($0)" } ?? "") request \(write.requestID): \(write.reason)") }
+            }
+            if !report.lost.isEmpty {
+                print("  \(report.lostWrites.count) distinct lost writes over the \(report.lost.count) old disks read:")
+            }
+            for lost in report.lostWrites {
+                let write = lost.write
+                print("    lost: act \(write.act)\(write.mention.map { " mention \($0)" } ?? "") request \(write.requestID): \(write.reason) [on \(lost.dataDirectories.count) of \(report.lost.count) disks]")
             }
             for note in report.notes { print("note: \(note)") }
         }

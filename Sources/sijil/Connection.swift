@@ -42,10 +42,7 @@ struct ConnectionOptions: ParsableArguments {
     /// region of `office` when one is given: a registrar acts in one region only).
     func accessToken(role: String, office: OfficeCode? = nil) throws -> String? {
         if let token {
-            if FileManager.default.fileExists(atPath: token) {
-                return try String(contentsOfFile: token, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            return token
+            return try tokenText(token)
         }
         if let value = ProcessInfo.processInfo.environment["SIJIL_TOKEN"], !value.isEmpty { return value }
         if let dir, FileManager.default.fileExists(atPath: dir + "/keys/tokens.signing.key") {
@@ -73,4 +70,10 @@ struct ConnectionOptions: ParsableArguments {
 func finish(_ response: HTTPSClient.Response) throws {
     print(response.text)
     guard (200..<300).contains(response.status) else { throw ExitCode(1) }
+}
+
+/// A token given on the command line: the text itself, or the file that holds it.
+func tokenText(_ argument: String) throws -> String {
+    guard FileManager.default.fileExists(atPath: argument) else { return argument }
+    return try String(contentsOfFile: argument, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
 }

@@ -87,6 +87,39 @@ import Testing
         }
     }
 
+    /// An officer's token writes acts and mentions signed with that officer's identifier only:
+    /// another officer's name in the body is refused, and nothing is written.
+    @Test func anOfficerCannotSignAnActOrAMentionAsAnotherOfficer() async throws {
+        try await SingleNodeFixture.with { fixture, app in
+            try await app.test(.router) { client in
+                let colleague = OfficerRef(identifier: "OEC-0401003-02", nameArabic: "نادية بنيس", nameLatin: "Nadia Bennis")
+                let body = Bodies.json(RegisterBirthBody(officer: colleague, declaration: Bodies.birth()))
+                try await client.run(fixture.tokens.officer, uri: "/v1/acts/births", method: .post, body: body) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(Self.errorCode(response) == "auth.officer_mismatch")
+                }
+                let own = try await client.run(fixture.tokens.officer, uri: "/v1/acts/births", method: .post,
+                                               body: Bodies.json(RegisterBirthBody(officer: Bodies.officer, declaration: Bodies.birth()))) { response in
+                    #expect(response.status == .created)
+                    return try Bodies.decode(WriteResponse.self, response.body)
+                }
+                #expect(own.actID.number == 1, "the refused registration took no number")
+                let mention = AppendMentionBody(officer: colleague, mention: .marriage(MarriageMention(
+                    spouse: PersonName(givenName: Name(arabic: "سلمى", latin: "Salma"), familyName: Name(arabic: "الفاسي", latin: "El Fassi")),
+                    marriageDate: Timestamp.minute(of: Date()).date,
+                    reference: .adoulDeed(AdoulDeedReference(notarialSection: "قسم التوثيق بالرباط", number: "1", page: "2", date: Timestamp.minute(of: Date()).date)))))
+                try await client.run(fixture.tokens.officer, uri: "/v1/acts/\(own.actPath)/mentions", method: .post, body: Bodies.json(mention)) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(Self.errorCode(response) == "auth.officer_mismatch")
+                }
+                // A registrar of the region transcribes for the office's officers.
+                try await client.run(fixture.tokens.registrar, uri: "/v1/acts/births", method: .post, body: body) { response in
+                    #expect(response.status == .created)
+                }
+            }
+        }
+    }
+
     @Test func aFullCopyForSomeoneNotEntitledIsDeniedAtTheCounterAndAtTheEWindow() async throws {
         try await SingleNodeFixture.with { fixture, app in
             try await app.test(.router) { client in

@@ -15,7 +15,8 @@ import Testing
     }
 
     /// A directory that looks like a backup: a manifest over three files.
-    static func fakeBackup(groups: [(group: UInt64, region: String, offices: ClosedRange<UInt32>)] = [(4001, "RSK", 400_000...499_999)]) throws -> String {
+    static func fakeBackup(groups: [(group: UInt64, region: String, offices: ClosedRange<UInt32>)] = [(4001, "RSK", 400_000...499_999)],
+                           cluster: String = ClusterLayout.Plan().clusterName) throws -> String {
         let directory = temporaryDirectory("backup")
         try FileManager.default.createDirectory(atPath: directory + "/db", withIntermediateDirectories: true)
         try "CURRENT".write(toFile: directory + "/db/CURRENT", atomically: true, encoding: .utf8)
@@ -25,7 +26,7 @@ import Testing
             BackupManifest.Group(group: $0.group, region: $0.region, firstOffice: $0.offices.lowerBound, lastOffice: $0.offices.upperBound,
                                  appliedIndex: 3, appliedTerm: 1, lastIndex: 3, lastTerm: 1, commitIndex: 3, voters: [1], durability: "region")
         }
-        let manifest = BackupManifest(format: BackupManifest.formatName, cluster: "x", topologyVersion: 1, node: 1, scope: "region RSK",
+        let manifest = BackupManifest(format: BackupManifest.formatName, cluster: cluster, topologyVersion: 1, node: 1, scope: "region RSK",
                                       createdAt: "2026-01-01T00:00:00Z", groups: manifestGroups, files: try BackupManifest.inventory(of: directory))
         #expect(FileManager.default.createFile(atPath: directory + "/manifest.json", contents: try JSONEncoder().encode(manifest)))
         return directory
@@ -92,6 +93,11 @@ import Testing
                         await collected.add(try Bodies.decode(WriteResponse.self, response.body).actPath)
                     }
                 }
+                let first = try #require(await collected.paths.first)
+                try await client.run(fixture.tokens.registrar, uri: "/v1/acts/\(first)/copy?form=extract&language=french", method: .get) { response in
+                    #expect(response.status == .ok)
+                    await collected.set(copy: try Bodies.decode(CivilStatusCopy.self, response.body))
+                }
             }
             let manifest = try await fixture.runtime.backup(to: backup, groups: nil, scope: "cluster")
             #expect(manifest.groups.map(\.group) == [4001])
@@ -104,11 +110,19 @@ import Testing
         let target = Self.temporaryDirectory("restored")
         defer { try? FileManager.default.removeItem(atPath: target) }
         plan.basePort = SingleNodeFixture.freePort()
+        let backedUpCluster = plan.clusterName
+        plan.clusterName = "sijil-dr"
         var layout = try ClusterLayout.initialize(directory: target, plan: plan)
-        let report = try BackupRestore.restore(backup: backup, into: &layout, node: 1)
+        #expect(throws: BackupError.self) { try BackupRestore.restore(backup: backup, into: &layout, node: 1) }
+        let report = try BackupRestore.restore(backup: backup, into: &layout, node: 1, acceptCluster: backedUpCluster)
+        let issuedBefore = try #require(await collected.copy)
+        #expect(report.formerSigningKeys == ["RSK": [issuedBefore.keyFingerprint]], "the backed-up cluster's key is kept as a former key")
+        let restoredRegion = try #require(layout.topology.region("RSK"))
+        #expect(restoredRegion.signingPublicKey != nil && restoredRegion.formerSigningPublicKeys?.count == 1)
+        #expect(restoredRegion.formerSigningPublicKeys?.first != restoredRegion.signingPublicKey, "the new cluster signs with its own key")
         #expect(report.groups["4001"] ?? 0 > report.manifest.groups[0].lastIndex, "the restored log is applied through the new configuration entry")
         #expect(layout.topology.regions[0].shards[0].voters == [1])
-        #expect(throws: BackupError.self) { try BackupRestore.restore(backup: backup, into: &layout, node: 1) }
+        #expect(throws: BackupError.self) { try BackupRestore.restore(backup: backup, into: &layout, node: 1, acceptCluster: backedUpCluster) }
 
         try await SingleNodeFixture.with(layout: layout) { restored, app in
             let token = restored.tokens.registrar
@@ -121,6 +135,28 @@ import Testing
                 try await client.run(token, uri: "/v1/registers/\(written[0].split(separator: "/").prefix(3).joined(separator: "/"))/verify", method: .get) { response in
                     let verification = try Bodies.decode(RegisterVerificationBody.self, response.body)
                     #expect(verification.intact)
+                }
+                // A copy issued before the backup still verifies; altered, it does not; a copy
+                // issued now carries the new key and verifies too.
+                try await client.run(token, uri: "/v1/copies/verify", method: .post, body: Bodies.json(issuedBefore)) { response in
+                    let answer = try Bodies.decode(CopyVerificationResponse.self, response.body)
+                    #expect(answer.valid, "\(answer.reason ?? "")")
+                    #expect(answer.region == "RSK")
+                }
+                var altered = issuedBefore
+                altered.lines[0].value += "X"
+                try await client.run(token, uri: "/v1/copies/verify", method: .post, body: Bodies.json(altered)) { response in
+                    let answer = try Bodies.decode(CopyVerificationResponse.self, response.body)
+                    #expect(!answer.valid)
+                    #expect(answer.reason?.contains("altered") == true)
+                }
+                let issuedNow = try await client.run(token, uri: "/v1/acts/\(written[0])/copy?form=extract&language=french", method: .get) { response in
+                    try Bodies.decode(CivilStatusCopy.self, response.body)
+                }
+                #expect(issuedNow.keyFingerprint != issuedBefore.keyFingerprint)
+                try await client.run(token, uri: "/v1/copies/verify", method: .post, body: Bodies.json(issuedNow)) { response in
+                    let answer = try Bodies.decode(CopyVerificationResponse.self, response.body)
+                    #expect(answer.valid)
                 }
                 try await client.run(token, uri: "/v1/acts/births", method: .post, headers: [.contentType: "application/json"],
                                      body: Bodies.json(RegisterBirthBody(officer: Bodies.officer, declaration: Bodies.birth(given: "Idir")))) { response in
@@ -149,9 +185,10 @@ import Testing
             ("a gap", [(4001, "RSK", first...(first + 9)), (4009, "RSK", (first + 11)...last)], "do not serve the offices"),
             ("an overlap", [(4001, "RSK", first...(first + 10)), (4009, "RSK", (first + 10)...last)], "overlap"),
             ("another region", [(6001, "CAS", 600_000...699_999)], "no region CAS"),
+            ("another cluster", [(4001, "RSK", first...last)], "the backup is of cluster sijil-test, the new cluster is sijil: give --accept-cluster sijil-test"),
         ]
         for (name, groups, reason) in cases {
-            let backup = try Self.fakeBackup(groups: groups)
+            let backup = try Self.fakeBackup(groups: groups, cluster: name == "another cluster" ? "sijil-test" : plan.clusterName)
             defer { try? FileManager.default.removeItem(atPath: backup) }
             do {
                 _ = try BackupRestore.restore(backup: backup, into: &layout, node: nil)
@@ -213,6 +250,7 @@ import Testing
         var layout = try ClusterLayout.initialize(directory: target, plan: plan)
         #expect(layout.topology.regions[0].shards.map(\.group) == [4001], "the new cluster has the layout from before the split")
         let report = try BackupRestore.restore(backup: backup, into: &layout, node: 1)
+        #expect(report.formerSigningKeys["RSK"]?.count == 1, "the backed-up cluster's key is kept as a former key")
         #expect(report.regionsWithBackupShards == ["RSK"])
         #expect(Set(report.groups.keys) == ["4001", "\(shards[1].group)"])
         let restored = layout.topology.regions[0].shards
@@ -246,6 +284,8 @@ import Testing
 actor Collected {
     private(set) var paths: [String] = []
     private(set) var plan: ClusterLayout.Plan?
+    private(set) var copy: CivilStatusCopy?
     func add(_ path: String) { paths.append(path) }
+    func set(copy: CivilStatusCopy) { self.copy = copy }
     func set(plan: ClusterLayout.Plan) { self.plan = plan }
 }

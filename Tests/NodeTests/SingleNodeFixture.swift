@@ -76,7 +76,7 @@ struct SingleNodeFixture {
             }
             let inFlight = InFlightCounter(limit: inFlightLimit)
             let payments = LocalPaymentProvider()
-            let router = NodeAPI.router(runtime: runtime, keyring: try NodeAPI.keyring(configuration: configuration), payments: payments, inFlight: inFlight)
+            let router = NodeAPI.router(runtime: runtime, payments: payments, inFlight: inFlight)
             let fixture = SingleNodeFixture(runtime: runtime, layout: layout, inFlight: inFlight, tokens: try FixtureTokens(layout: layout), payments: payments, plan: plan)
             try await body(fixture, Application(router: router))
         } catch {

@@ -25,6 +25,32 @@ import Testing
         }
     }
 
+    /// An act is signed by the officer its body names: an officer signs only as themselves (the
+    /// office rule first), a registrar of the region transcribes for the office's officers.
+    @Test func anOfficerSignsOnlyAsThemselvesAndARegistrarForTheRegionsOfficers() {
+        func officer(_ identifier: String, latin: String = "Said Idrissi") -> OfficerRef {
+            OfficerRef(identifier: identifier, nameArabic: "سعيد الإدريسي", nameLatin: latin)
+        }
+        #expect(AccessPolicy.decide(Self.officer, .signAct(office: Self.hassan, officer: officer("s"))) == .allow, "a token without names: the identifier")
+        let denied = AccessPolicy.decide(Self.officer, .signAct(office: Self.hassan, officer: officer("OEC-0401003-02")))
+        #expect(denied == .deny(.signedAsAnother(named: "OEC-0401003-02", own: "s")))
+        if case .deny(let denial) = denied { #expect(denial.code == "auth.officer_mismatch" && denial.field == "officer.identifier") }
+        #expect(AccessPolicy.decide(Self.officer, .signAct(office: Self.agdal, officer: officer("OEC-0401001-01"))) == .deny(.otherOffice(requested: Self.agdal, own: Self.hassan)))
+        var named = Self.officer
+        named.nameLatin = "Said Idrissi"
+        named.nameArabic = "سعيد الإدريسي"
+        #expect(AccessPolicy.decide(named, .signAct(office: Self.hassan, officer: officer("s"))) == .allow)
+        if case .deny(let denial) = AccessPolicy.decide(named, .signAct(office: Self.hassan, officer: officer("s", latin: "Nadia Bennis"))) {
+            #expect(denial.code == "auth.officer_mismatch" && denial.description.contains("Nadia Bennis"), "\(denial)")
+        } else {
+            Issue.record("another officer's name on an officer's own identifier went through")
+        }
+        let registrar = Self.claims(.registrar, region: 4)
+        #expect(AccessPolicy.decide(registrar, .signAct(office: Self.agdal, officer: officer("OEC-0401001-01"))) == .allow)
+        #expect(AccessPolicy.decide(registrar, .signAct(office: Self.casablanca, officer: officer("OEC-0601001-01"))) == .deny(.otherRegion(requested: Self.casablanca, own: RegionCode(4))))
+        #expect(AccessPolicy.decide(Self.claims(.operator), .signAct(office: Self.hassan, officer: officer("s"))) == .deny(.roleNotPermitted(.operator)))
+    }
+
     @Test func aRegistrarWorksAcrossTheRegionAndIsDeniedOtherRegions() {
         let registrar = Self.claims(.registrar, region: 4)
         #expect(AccessPolicy.decide(registrar, .writeAct(office: Self.agdal)) == .allow)

@@ -75,6 +75,10 @@ public struct WriteResponse: Codable, Sendable, Equatable {
     public var group: UInt64
     /// The log index of the entry that applied it (0 for a duplicate answered before the log).
     public var logIndex: UInt64
+    /// For a death act naming the deceased's birth act (or civil id): whether that birth act
+    /// carries the death mention. When it does not for a passing reason, the same request with
+    /// the same `Idempotency-Key` proposes the mention again (the death act is not repeated).
+    public var deathMention: DeathMentionStatus? = nil
 }
 
 /// The answer to `GET /v1/acts/...`.
@@ -182,6 +186,14 @@ public struct NodeStatusBody: Codable, Sendable, Equatable {
     public var search: SearchIndexer.Status?
     /// HTTP requests being served.
     public var requestsInFlight: Int
+    /// The end of validity of the node's TLS certificate (ISO 8601), as it started with it.
+    public var certificateNotAfter: String? = nil
+    /// That certificate's serial number.
+    public var certificateSerial: String? = nil
+    /// The topology version the node runs (a pushed version it took, or the file's).
+    public var topologyVersion: UInt64? = nil
+    /// The end of validity of the cluster CA's certificate (ISO 8601).
+    public var authorityNotAfter: String? = nil
 
     /// Creates a value from its parts.
     public init(node: UInt64, region: String, center: Bool, http: String, groups: [GroupStatus], search: SearchIndexer.Status?, requestsInFlight: Int) {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Registry
 import Services
 
@@ -12,6 +13,9 @@ struct ActRoutes: Sendable {
     let access: AccessControl
     let audit: AuditTrail
     let now: @Sendable () -> Date
+    /// Where a death mention not written is counted and logged.
+    var metrics: NodeMetrics? = nil
+    var logger: Logger? = nil
 
     func add(to router: Router<BasicRequestContext>) {
         router.post("/v1/acts/births") { request, _ in try await registerBirth(request) }
@@ -24,7 +28,7 @@ struct ActRoutes: Sendable {
     func registerBirth(_ request: Request) async throws -> Response {
         let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(RegisterBirthBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        let caller = try access.require(request, .writeAct(office: body.declaration.office))
+        let caller = try access.require(request, .signAct(office: body.declaration.office, officer: body.officer))
         return try await write(requestID, caller: caller, request: request, action: "register_birth", officer: body.officer,
                                recordedAt: body.recordedAt, office: body.declaration.office, field: "declaration.office") { .registerBirth(body.declaration) }
     }
@@ -32,16 +36,27 @@ struct ActRoutes: Sendable {
     func registerDeath(_ request: Request) async throws -> Response {
         let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(RegisterDeathBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        let caller = try access.require(request, .writeAct(office: body.declaration.office))
-        return try await write(requestID, caller: caller, request: request, action: "register_death", officer: body.officer,
-                               recordedAt: body.recordedAt, office: body.declaration.office, field: "declaration.office") { .registerDeath(body.declaration) }
+        let caller = try access.require(request, .signAct(office: body.declaration.office, officer: body.officer))
+        var (written, headers) = try await written(requestID, caller: caller, request: request, action: "register_death", officer: body.officer,
+                                                   recordedAt: body.recordedAt, office: body.declaration.office, field: "declaration.office") {
+            .registerDeath(body.declaration)
+        }
+        // Also for a retry: the mention's own request id makes it once, whoever proposes it.
+        if let birthAct = DeathMentions.birthAct(of: body.declaration) {
+            var record = audit.record(caller, request: request, action: "append_mention", subject: birthAct.path, purpose: "death mention")
+            record.at = written.recordedAt
+            written.deathMention = await DeathMentions.write(body.declaration, deathAct: written.actID, officer: body.officer,
+                                                             recordedAt: written.recordedAt, audit: record, gateway: gateway,
+                                                             metrics: metrics, logger: logger)
+        }
+        return HTTPResponses.json(written, status: written.duplicate ? .ok : .created, headers: headers)
     }
 
     func appendMention(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let target = try RequestParsing.actID(context)
         let requestID = try RequestParsing.requestID(request)
         let body = try await RequestParsing.decodeBody(AppendMentionBody.self, from: request, limit: APILimits.actBodyBytesMax)
-        let caller = try access.require(request, .writeAct(office: target.register.office))
+        let caller = try access.require(request, .signAct(office: target.register.office, officer: body.officer))
         return try await write(requestID, caller: caller, request: request, action: "append_mention", officer: body.officer,
                                recordedAt: body.recordedAt, office: target.register.office, field: "office") { .appendMention(target: target, body: body.mention) }
     }
@@ -51,6 +66,15 @@ struct ActRoutes: Sendable {
     private func write(_ requestID: Registry.RequestID, caller: AccessClaims, request: Request, action: String, officer: OfficerRef,
                        recordedAt: Timestamp?, office: OfficeCode, field: String,
                        operation: () -> RegistryOperation) async throws -> Response {
+        let (body, headers) = try await written(requestID, caller: caller, request: request, action: action, officer: officer,
+                                                recordedAt: recordedAt, office: office, field: field, operation: operation)
+        return HTTPResponses.json(body, status: body.duplicate ? .ok : .created, headers: headers)
+    }
+
+    /// `write`'s answer before it is sent.
+    private func written(_ requestID: Registry.RequestID, caller: AccessClaims, request: Request, action: String, officer: OfficerRef,
+                         recordedAt: Timestamp?, office: OfficeCode, field: String,
+                         operation: () -> RegistryOperation) async throws -> (WriteResponse, HTTPFields) {
         let stamped = try RequestParsing.recordedAt(recordedAt, now: now())
         var headers: HTTPFields = [.idempotencyKey: requestID.description, .recordedAt: stamped.isoString, .servedBy: "\(gateway.nodeID)"]
         let registryRequest = RegistryRequest(requestID: requestID, recordedAt: stamped, officer: officer, operation: operation())
@@ -72,7 +96,7 @@ struct ActRoutes: Sendable {
             requestID: requestID, actID: entry.actID, actPath: entry.actID.path, civilDigitalID: entry.civilDigitalID,
             mentionSequence: entry.mentionSequence, chainPosition: entry.chainPosition, chainHead: entry.chainHead,
             duplicate: receipt.duplicate, recordedAt: stamped, group: receipt.group, logIndex: receipt.logIndex)
-        return HTTPResponses.json(body, status: receipt.duplicate ? .ok : .created, headers: headers)
+        return (body, headers)
     }
 
     func act(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

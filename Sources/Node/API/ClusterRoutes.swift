@@ -66,9 +66,14 @@ struct ClusterRoutes: Sendable {
 
     func status() async throws -> Response {
         let me = runtime.topology.node(runtime.nodeID)
-        let body = NodeStatusBody(
+        var body = NodeStatusBody(
             node: runtime.nodeID, region: me?.region ?? "?", center: me?.isCenter ?? false, http: me?.http ?? "",
             groups: await runtime.status(), search: runtime.search?.status(), requestsInFlight: inFlight.inFlight)
+        let iso = ISO8601DateFormatter()
+        body.certificateNotAfter = iso.string(from: runtime.certificateNotAfter)
+        body.certificateSerial = runtime.certificateSerial
+        body.topologyVersion = runtime.topology.effectiveVersion
+        body.authorityNotAfter = iso.string(from: runtime.authorityNotAfter)
         return HTTPResponses.json(body)
     }
 

@@ -6,7 +6,7 @@ import Services
 /// Copies of acts (full copy or extract, Arabic or French, signed) and their verification.
 struct CopyRoutes: Sendable {
     let gateway: RegistryGateway
-    let keyring: SigningKeyring
+    let keyring: NodeKeyring
     let access: AccessControl
     let audit: AuditTrail
     let now: @Sendable () -> Date
@@ -69,16 +69,10 @@ struct CopyRoutes: Sendable {
         }
     }
 
-    /// Verifies a copy (its JSON as issued) against the public key of the region whose key
+    /// Verifies a copy (its JSON as issued) against the public key, current or former, whose
     /// fingerprint it carries. Anyone may ask; nothing is read from the register.
     func verifyCopy(_ request: Request) async throws -> Response {
         let copy = try await RequestParsing.decodeBody(CivilStatusCopy.self, from: request, limit: APILimits.copyBodyBytesMax)
-        guard let region = keyring.region(fingerprint: copy.keyFingerprint), let key = keyring.publicKey(region: region) else {
-            return HTTPResponses.json(CopyVerificationResponse(valid: false, region: nil, reason: "no region of this cluster signs with key \(copy.keyFingerprint)"))
-        }
-        switch verify(copy, publicKey: key) {
-        case .valid: return HTTPResponses.json(CopyVerificationResponse(valid: true, region: region, reason: nil))
-        case .invalid(let reason): return HTTPResponses.json(CopyVerificationResponse(valid: false, region: region, reason: reason.description))
-        }
+        return HTTPResponses.json(keyring.verify(copy))
     }
 }

@@ -14,19 +14,20 @@ public enum NodeAPI {
     ///   - payments: the payment provider of the e-window (the local one for development).
     ///   - now: the node's clock (stamps, token expiry).
     public static func router(
-        runtime: NodeRuntime, keyring: SigningKeyring, payments: any PaymentProvider = LocalPaymentProvider(),
+        runtime: NodeRuntime, payments: any PaymentProvider = LocalPaymentProvider(),
         inFlight: InFlightCounter = InFlightCounter(limit: APILimits.requestsInFlightMax),
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        let access = AccessControl(topology: runtime.topology, now: now)
+        let access = AccessControl(topology: runtime.topology, revocations: runtime.revocations, now: now)
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(InFlightLimitMiddleware(counter: inFlight))
         router.middlewares.add(AuthenticationMiddleware(access: access))
+        let keyring = runtime.keyring
         let gateway = RegistryGateway(nodeID: runtime.nodeID, topology: { runtime.topology }) { request in await runtime.submit(request) }
         let services = ServicesGateway(registry: gateway)
         let audit = AuditTrail(services: services, now: now)
-        ActRoutes(gateway: gateway, access: access, audit: audit, now: now).add(to: router)
+        ActRoutes(gateway: gateway, access: access, audit: audit, now: now, metrics: runtime.metrics, logger: runtime.logger).add(to: router)
         ImportRoutes(gateway: gateway, access: access, audit: audit, now: now).add(to: router)
         CopyRoutes(gateway: gateway, keyring: keyring, access: access, audit: audit, now: now).add(to: router)
         SearchRoutes(search: runtime.search, access: access, audit: audit).add(to: router)
@@ -34,7 +35,7 @@ public enum NodeAPI {
         AdminRoutes(runtime: runtime, gateway: gateway, access: access).add(to: router)
         SplitRoutes(runtime: runtime, access: access).add(to: router)
         let eWindow = EWindowDesk(services: services, keyring: keyring, payments: payments, audit: audit, now: now)
-        let declarations = DeclarationDesk(services: services, audit: audit, now: now, logger: runtime.logger)
+        let declarations = DeclarationDesk(services: services, audit: audit, now: now, logger: runtime.logger, metrics: runtime.metrics)
         EWindowRoutes(desk: eWindow, access: access).add(to: router)
         DeclarationRoutes(desk: declarations, access: access).add(to: router)
         PartnerRoutes(services: services, access: access, audit: audit).add(to: router)
@@ -42,11 +43,6 @@ public enum NodeAPI {
         ConsoleRoutes(runtime: runtime, access: access, eWindow: eWindow, declarations: declarations, gateway: gateway,
                       keyring: keyring, audit: audit, now: now).add(to: router)
         return router
-    }
-
-    /// The node's copy-signing keys, checked against the topology.
-    public static func keyring(configuration: NodeConfiguration) throws -> SigningKeyring {
-        try SigningKeyring(keys: configuration.signingKeyPaths.map(RegionSigningKey.load), topology: configuration.topology)
     }
 
     /// The server TLS configuration from the node's certificate and key.
@@ -64,7 +60,7 @@ public enum NodeAPI {
         guard let address = configuration.httpListen ?? runtime.topology.node(runtime.nodeID).flatMap({ HostPort($0.http) }) else {
             throw NodeConfiguration.Problem(description: "node \(runtime.nodeID) has no http address")
         }
-        let router = router(runtime: runtime, keyring: try keyring(configuration: configuration))
+        let router = router(runtime: runtime)
         return Application(
             router: router,
             server: try .tls(.http1(), tlsConfiguration: tlsConfiguration(configuration: configuration)),

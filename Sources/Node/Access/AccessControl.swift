@@ -19,17 +19,22 @@ public struct AccessControl: Sendable {
     /// Claims of tokens whose signature this node verified: an Ed25519 verification per
     /// request was a tenth of a registration's CPU. Times are checked at every request.
     let verified = VerifiedTokens()
+    /// Tokens refused before they expire, checked at every request.
+    let revocations: TokenRevocations
 
     /// Creates access control over a verification key.
-    public init(publicKey: Curve25519.Signing.PublicKey?, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(publicKey: Curve25519.Signing.PublicKey?, revocations: TokenRevocations = TokenRevocations(),
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.publicKeyBytes = publicKey.map { Array($0.rawRepresentation) }
+        self.revocations = revocations
         self.now = now
     }
 
-    /// Access control with the key published in a topology.
-    public init(topology: ClusterTopology, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Access control with the key published in a topology, and its revocations (`revocations`
+    /// when given: a running node's, renewed with each version it takes).
+    public init(topology: ClusterTopology, revocations: TokenRevocations? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         let key = topology.tokenPublicKey.flatMap { Data(base64Encoded: $0) }.flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
-        self.init(publicKey: key, now: now)
+        self.init(publicKey: key, revocations: revocations ?? TokenRevocations(topology.revokedTokens ?? []), now: now)
     }
 
     /// The token a request carries, if any.
@@ -51,9 +56,14 @@ public struct AccessControl: Sendable {
             return .failure(.malformed("this cluster has no token key (tokenPublicKey in topology.toml)"))
         }
         let nowSeconds = UInt64(max(0, now().timeIntervalSince1970))
-        if let claims = verified.claims(of: token) { return AccessToken.validity(of: claims, nowSeconds: nowSeconds) }
-        let result = AccessToken.check(token, publicKey: publicKey, nowSeconds: nowSeconds)
-        if case .success(let claims) = result { verified.keep(claims, of: token) }
+        let result: Result<AccessClaims, TokenProblem>
+        if let claims = verified.claims(of: token) {
+            result = AccessToken.validity(of: claims, nowSeconds: nowSeconds)
+        } else {
+            result = AccessToken.check(token, publicKey: publicKey, nowSeconds: nowSeconds)
+            if case .success(let claims) = result { verified.keep(claims, of: token) }
+        }
+        if case .success(let claims) = result, let reason = revocations.reason(revoking: claims) { return .failure(.revoked(reason: reason)) }
         return result
     }
 

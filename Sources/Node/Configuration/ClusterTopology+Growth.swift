@@ -12,6 +12,9 @@ extension ClusterTopology {
         // Every running node checks tokens with the key it started with: a new key would
         // split the cluster into nodes that accept a token and nodes that refuse it.
         if tokenPublicKey != old.tokenPublicKey { problems.append("the token key (tokenPublicKey) changed") }
+        for revocation in old.revokedTokens ?? [] where !(revokedTokens ?? []).contains(revocation) {
+            problems.append("a token revocation was dropped (\(revocation.tokenID.map { "token \($0)" } ?? "tokens of \(revocation.subject ?? "")")): a revoked token would be taken again")
+        }
         if effectiveVersion <= old.effectiveVersion {
             problems.append("version \(effectiveVersion) does not follow version \(old.effectiveVersion)")
         }
@@ -30,6 +33,12 @@ extension ClusterTopology {
                 continue
             }
             if after.code != before.code { problems.append("region \(before.key) changed its code") }
+            // Every running node verifies copies with the keys it started with, and copies already
+            // issued must go on verifying.
+            if after.signingPublicKey != before.signingPublicKey { problems.append("region \(before.key) changed its copy-signing key (signingPublicKey)") }
+            if !Set(before.formerSigningPublicKeys ?? []).isSubset(of: after.formerSigningPublicKeys ?? []) {
+                problems.append("region \(before.key) dropped a former copy-signing key: the copies it signed would no longer verify")
+            }
             for shard in before.shards {
                 guard let now = after.shards.first(where: { $0.group == shard.group }) else {
                     problems.append("group \(shard.group) of region \(before.key) disappeared")
@@ -99,6 +108,31 @@ extension ClusterTopology {
         let problems = next.successorProblems(of: self)
         guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
         return (next, shard)
+    }
+
+    /// The next version with `revocation` added (`sijil token revoke`); nil when the same
+    /// revocation is already listed (revoking twice changes nothing).
+    public func revoking(_ revocation: Revocation) throws -> ClusterTopology? {
+        if let problem = revocation.problem { throw NodeConfiguration.Problem(description: problem) }
+        let listed = revokedTokens ?? []
+        let same = listed.contains { $0.tokenID != nil && $0.tokenID == revocation.tokenID }
+            || listed.contains { $0.subject != nil && $0.subject == revocation.subject && $0.issuedThrough ?? 0 >= revocation.issuedThrough ?? 0 }
+        if same { return nil }
+        var next = self
+        next.version = effectiveVersion + 1
+        next.revokedTokens = listed + [revocation]
+        let problems = next.successorProblems(of: self)
+        guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
+        return next
+    }
+
+    /// The earliest issue time (seconds since 1970), from `seconds` on, at which a new token of
+    /// `subject` is not caught by a revocation of that holder's tokens: a token issued in the
+    /// same second as `sijil token revoke --subject` would be refused with the old ones.
+    public func firstUnrevokedIssueTime(subject: String, from seconds: UInt64) -> UInt64 {
+        let through = (revokedTokens ?? []).filter { $0.subject == subject }.compactMap(\.issuedThrough).max()
+        guard let through, through >= seconds else { return seconds }
+        return through + 1
     }
 
     /// The smallest unused node id of region `code`: code × 100 + k, k from 1 (retired ids

@@ -19,6 +19,42 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
     /// key stays with the operators (`keys/tokens.signing.key`), who issue tokens with
     /// `sijil token issue`; without this key every authenticated route is refused.
     public var tokenPublicKey: String?
+    /// Access tokens refused before they expire (`sijil token revoke`), in the order they were
+    /// revoked. A version never drops one.
+    public var revokedTokens: [Revocation]?
+
+    /// A revocation: one token by its id, or every token of a holder issued up to a time.
+    public struct Revocation: Codable, Sendable, Equatable {
+        /// The revoked token's id (`tokenID` of its claims), for one token.
+        public var tokenID: String?
+        /// The holder (`subject` of the claims) whose tokens issued at or before
+        /// `issuedThrough` are revoked; tokens issued after it are not.
+        public var subject: String?
+        /// Seconds since 1970, with `subject`.
+        public var issuedThrough: UInt64?
+        /// Why, as the operator gave it (repeated in the 401 answer).
+        public var reason: String
+        /// When it was revoked (ISO 8601, UTC).
+        public var revokedAt: String
+
+        /// Creates a value from its parts.
+        public init(tokenID: String? = nil, subject: String? = nil, issuedThrough: UInt64? = nil, reason: String, revokedAt: String) {
+            self.tokenID = tokenID
+            self.subject = subject
+            self.issuedThrough = issuedThrough
+            self.reason = reason
+            self.revokedAt = revokedAt
+        }
+
+        /// Why the revocation is not usable, if it is not.
+        public var problem: String? {
+            switch (tokenID, subject, issuedThrough) {
+            case (let id?, nil, nil): id.isEmpty ? "a revocation names an empty token id" : reason.isEmpty ? "revocation of token \(id) gives no reason" : nil
+            case (nil, let subject?, _?): subject.isEmpty ? "a revocation names an empty subject" : reason.isEmpty ? "revocation of \(subject)'s tokens gives no reason" : nil
+            default: "a revocation names either a tokenID, or a subject with issuedThrough"
+            }
+        }
+    }
 
     /// One node of the cluster.
     public struct Node: Codable, Sendable, Equatable {
@@ -66,14 +102,20 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
         /// The Ed25519 public key (raw 32 bytes, base64) that signs this region's copies, so any
         /// node, and anyone holding the topology, can verify a copy.
         public var signingPublicKey: String?
+        /// Public keys (raw 32 bytes, base64) that signed this region's copies before its current
+        /// key: a cluster restored from a backup lists the backed-up cluster's keys here, so
+        /// that the copies citizens already hold still verify. Nothing is signed with them.
+        public var formerSigningPublicKeys: [String]?
 
         /// Creates a value from its parts.
-        public init(key: String, code: UInt8, durability: String, shards: [Shard], signingPublicKey: String? = nil) {
+        public init(key: String, code: UInt8, durability: String, shards: [Shard], signingPublicKey: String? = nil,
+                    formerSigningPublicKeys: [String]? = nil) {
             self.key = key
             self.code = code
             self.durability = durability
             self.shards = shards
             self.signingPublicKey = signingPublicKey
+            self.formerSigningPublicKeys = formerSigningPublicKeys
         }
     }
 
@@ -132,6 +174,12 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
 
     /// The region of a shard group.
     public func region(ofGroup group: UInt64) -> Region? { regions.first { $0.shards.contains { $0.group == group } } }
+
+    /// The active nodes that hold replicas of `region`'s groups: its own nodes first, then the
+    /// centre.
+    public func replicaNodes(of region: Region) -> [Node] {
+        activeNodes.filter { $0.region == region.key } + activeNodes.filter(\.isCenter)
+    }
 
     /// The node with this id.
     public func node(_ id: UInt64) -> Node? { nodes.first { $0.id == id } }
@@ -192,6 +240,7 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
                 problems.append("node \(node.id): address \(address) is used by another node")
             }
         }
+        problems += (revokedTokens ?? []).compactMap(\.problem)
         var groups = Set<UInt64>()
         var keys = Set<String>()
         var codes = Set<UInt8>()

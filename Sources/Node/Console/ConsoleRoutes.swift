@@ -14,7 +14,7 @@ struct ConsoleRoutes: Sendable {
     let eWindow: EWindowDesk
     let declarations: DeclarationDesk
     let gateway: RegistryGateway
-    let keyring: SigningKeyring
+    let keyring: NodeKeyring
     let audit: AuditTrail
     let now: @Sendable () -> Date
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NodeCore
 import Raft
@@ -18,6 +19,10 @@ import Registry
 /// to the end; the new topology names that node as the groups' only initial member, so no
 /// other node creates them afresh. Once the cluster runs, `sijil cluster fill-groups` makes the region's
 /// nodes voters again.
+///
+/// The new cluster signs copies with its own keys; the backed-up cluster's keys of each restored
+/// region (from the backup's `topology.toml`) are published in the new topology as former keys
+/// (`formerSigningPublicKeys`), so the copies issued before still verify.
 public enum BackupRestore {
     /// What a restore did.
     public struct Report: Codable, Sendable, Equatable {
@@ -29,6 +34,9 @@ public enum BackupRestore {
         public var manifest: BackupManifest
         /// Regions whose shards were taken from the backup because the new cluster's differed.
         public var regionsWithBackupShards: [String] = []
+        /// Per region: the fingerprints of the backed-up cluster's copy-signing keys that the
+        /// new topology now publishes as former keys, so that copies they signed still verify.
+        public var formerSigningKeys: [String: [String]] = [:]
     }
 
     /// Turns and ticks allowed to apply a restored log offline: every turn applies up to the
@@ -36,10 +44,15 @@ public enum BackupRestore {
     /// fewer than this.
     static let applyTurnsMax = 1_000_000
 
-    /// Restores `backup` into `layout` on node `target` (the centre when nil).
-    public static func restore(backup: String, into layout: inout ClusterLayout, node target: UInt64?) throws -> Report {
+    /// Restores `backup` into `layout` on node `target` (the centre when nil). A backup of
+    /// another cluster than `layout`'s (by name) is refused unless `acceptCluster` names it: a
+    /// test cluster's backup restored over the national register's name would be a silent swap.
+    public static func restore(backup: String, into layout: inout ClusterLayout, node target: UInt64?, acceptCluster: String? = nil) throws -> Report {
         let manifest = try BackupManifest.verify(directory: backup)
         let topology = layout.topology
+        if manifest.cluster != topology.name && acceptCluster != manifest.cluster {
+            throw BackupError.refused(path: backup, reason: "the backup is of cluster \(manifest.cluster), the new cluster is \(topology.name): give --accept-cluster \(manifest.cluster) to restore it there")
+        }
         guard let node = target.flatMap(topology.node) ?? topology.centerID.flatMap(topology.node) else {
             throw BackupError.refused(path: layout.topologyPath, reason: "no node \(target.map(String.init) ?? "(centre)") in the new cluster")
         }
@@ -54,6 +67,7 @@ public enum BackupRestore {
         for other in topology.nodes where FileManager.default.fileExists(atPath: layout.dataDirectory(node: other.id) + "/db") {
             throw BackupError.refused(path: layout.dataDirectory(node: other.id), reason: "node \(other.id) already has a store: restore only into a cluster that has never run")
         }
+        let former = try keepSigningKeys(of: backup, in: &next, regions: Set(manifest.groups.map(\.region)))
         let store = layout.dataDirectory(node: node.id) + "/db"
         do {
             try FileManager.default.createDirectory(atPath: layout.dataDirectory(node: node.id), withIntermediateDirectories: true)
@@ -75,7 +89,7 @@ public enum BackupRestore {
             }
         }
         try layout.save(next)
-        return Report(node: node.id, groups: applied, manifest: manifest, regionsWithBackupShards: adopted)
+        return Report(node: node.id, groups: applied, manifest: manifest, regionsWithBackupShards: adopted, formerSigningKeys: former)
     }
 
     /// `topology` with the backup's shards for every region of the backup: unchanged where the
@@ -113,6 +127,33 @@ public enum BackupRestore {
             adopted.append(key)
         }
         return (next, adopted)
+    }
+
+    /// Publishes in `topology`, as former keys of each restored region, the copy-signing keys
+    /// the backed-up cluster published for it (its current key and its own former ones), but
+    /// the new cluster's own key: copies issued before the backup, which citizens hold and the
+    /// restored register lists, still verify. Returns the fingerprints added, by region.
+    static func keepSigningKeys(of backup: String, in topology: inout ClusterTopology, regions: Set<String>) throws -> [String: [String]] {
+        let path = backup + "/topology.toml"
+        let old: ClusterTopology
+        do { old = try NodeConfiguration.loadTopology(path: path) } catch {
+            throw BackupError.corrupted(path: path, reason: "the backed-up cluster's topology does not read: \(error)")
+        }
+        var added: [String: [String]] = [:]
+        for key in regions.sorted() {
+            guard let index = topology.regions.firstIndex(where: { $0.key == key }), let before = old.region(key) else { continue }
+            var kept = topology.regions[index].formerSigningPublicKeys ?? []
+            for text in [before.signingPublicKey].compactMap({ $0 }) + (before.formerSigningPublicKeys ?? [])
+            where text != topology.regions[index].signingPublicKey && !kept.contains(text) {
+                guard let raw = Data(base64Encoded: text), let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
+                    throw BackupError.corrupted(path: path, reason: "region \(key): a copy-signing key is not a base64 Ed25519 key")
+                }
+                kept.append(text)
+                added[key, default: []].append(CopyIssuer.fingerprint(of: publicKey))
+            }
+            topology.regions[index].formerSigningPublicKeys = kept.isEmpty ? nil : kept
+        }
+        return added
     }
 
     /// The offices `ranges` serve, as disjoint ranges in order (adjacent ones joined).

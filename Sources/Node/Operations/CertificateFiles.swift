@@ -37,11 +37,12 @@ public enum CertificateFiles {
 
     /// Issues a node certificate for the host names and addresses it is reached under and writes
     /// `node-<id>.pem` and `node-<id>.key` into `directory`.
-    public static func createNode(id: UInt64, hosts: [String], authority: CertificateAndKeyPEM, directory: String, now: Date = Date()) throws {
+    public static func createNode(id: UInt64, hosts: [String], authority: CertificateAndKeyPEM, directory: String, now: Date = Date(),
+                                  validityDays: Int = nodeValidityDays) throws {
         let ips = hosts.filter { $0.contains(":") || $0.allSatisfy { $0.isNumber || $0 == "." } }
         let names = hosts.filter { !ips.contains($0) }
         let issued = try ClusterCA.issueNodeCertificate(
-            nodeID: id, dnsNames: names, ipAddresses: ips, validityDays: nodeValidityDays, authority: authority, now: now)
+            nodeID: id, dnsNames: names, ipAddresses: ips, validityDays: validityDays, authority: authority, now: now)
         try write(issued.certificatePEM, to: directory + "/node-\(id).pem", secret: false)
         try write(issued.privateKeyPEM, to: directory + "/node-\(id).key", secret: true)
     }

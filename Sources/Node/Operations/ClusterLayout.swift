@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Transport
 import Registry
 import Services
 
@@ -137,14 +138,49 @@ public struct ClusterLayout: Sendable {
         return layout
     }
 
+    /// Writes a new key and certificate for `node` (its HTTP and peer hosts, and loopback), valid
+    /// `CertificateFiles.nodeValidityDays` from `now`, or until the CA's end when that comes
+    /// first, signed by the directory's CA.
+    func issueCertificate(_ node: ClusterTopology.Node, authority: CertificateAndKeyPEM, now: Date) throws {
+        let hosts = Array(Set([HostPort(node.http)!.host, HostPort(node.peer)!.host, "127.0.0.1", "localhost"])).sorted()
+        let authorityEnd = try ClusterCA.notValidAfter(authorityCertificatePEM: authority.certificatePEM)
+        let daysLeft = Int(authorityEnd.timeIntervalSince(now) / 86_400)
+        guard daysLeft >= 1 else {
+            throw NodeConfiguration.Problem(description: "the cluster CA ends on \(ISO8601DateFormatter().string(from: authorityEnd)): it can sign no more node certificates; a new CA must be made and distributed")
+        }
+        try CertificateFiles.createNode(id: node.id, hosts: hosts, authority: authority, directory: directory + "/certs", now: now,
+                                        validityDays: min(CertificateFiles.nodeValidityDays, daysLeft))
+    }
+
+    /// Renews the certificates of `ids` (`sijil cluster renew-cert`): a new key and certificate
+    /// each, for the same host names, valid from `now`. A running node goes on with the
+    /// certificate it started with until it is restarted. Returns the new end of validity of
+    /// each, its serial number, and the end of the CA that signed it (a certificate is refused
+    /// after its CA's end, whatever its own). Refuses an id that is not an active node, before
+    /// writing anything.
+    public func renewCertificates(_ ids: [UInt64], now: Date = Date()) throws -> [UInt64: (notAfter: Date, serial: String, authorityNotAfter: Date)] {
+        let nodes = try ids.map { id in
+            guard let node = topology.node(id), !node.isRetired else { throw NodeConfiguration.Problem(description: "node \(id) is not an active node of \(topology.name)") }
+            return node
+        }
+        let authority = try CertificateFiles.loadAuthority(directory: directory + "/certs")
+        var renewed: [UInt64: (notAfter: Date, serial: String, authorityNotAfter: Date)] = [:]
+        for node in nodes {
+            try issueCertificate(node, authority: authority, now: now)
+            let credentials = try NodeCredentials.load(
+                certificateFile: directory + "/certs/node-\(node.id).pem", privateKeyFile: directory + "/certs/node-\(node.id).key",
+                authorityCertificateFile: caCertificatePath, now: now)
+            renewed[node.id] = (credentials.certificateNotValidAfter, credentials.certificateSerial, credentials.authorityNotValidAfter)
+        }
+        return renewed
+    }
+
     /// Issues the certificates and writes the configurations of `nodes` (new nodes joining the
     /// cluster), with the CA of the directory. A regional node gets its region's signing key.
     public func writeNodeFiles(_ nodes: [ClusterTopology.Node], tickMs: UInt64 = 100, now: Date = Date()) throws {
         let authority = try CertificateFiles.loadAuthority(directory: directory + "/certs")
         for node in nodes {
-            let host = HostPort(node.http)!.host
-            let hosts = Array(Set([host, HostPort(node.peer)!.host, "127.0.0.1", "localhost"])).sorted()
-            try CertificateFiles.createNode(id: node.id, hosts: hosts, authority: authority, directory: directory + "/certs", now: now)
+            try issueCertificate(node, authority: authority, now: now)
             let keyFile = "keys/\(node.region).signing.toml"
             let keys = !node.isCenter && FileManager.default.fileExists(atPath: directory + "/" + keyFile) ? ["\"../\(keyFile)\""] : []
             let text = """

@@ -37,6 +37,24 @@ public struct ClusterStatusReport: Codable, Sendable {
         public var reachable: Bool
         /// The error.
         public var error: String?
+        /// The end of validity of its TLS certificate, as it reported it (ISO 8601).
+        public var certificateNotAfter: String? = nil
+        /// The end of validity of the cluster CA, as it reported it (ISO 8601).
+        public var authorityNotAfter: String? = nil
+        /// The topology version it runs.
+        public var topologyVersion: UInt64? = nil
+
+        /// Creates a value from its parts.
+        public init(node: UInt64, http: String, reachable: Bool, error: String?, certificateNotAfter: String? = nil, authorityNotAfter: String? = nil,
+                    topologyVersion: UInt64? = nil) {
+            self.node = node
+            self.http = http
+            self.reachable = reachable
+            self.error = error
+            self.certificateNotAfter = certificateNotAfter
+            self.authorityNotAfter = authorityNotAfter
+            self.topologyVersion = topologyVersion
+        }
     }
 
     /// The cluster's name.
@@ -45,6 +63,14 @@ public struct ClusterStatusReport: Codable, Sendable {
     public var rows: [Row]
     /// Every node, reachable or not.
     public var nodes: [NodeReach]
+    /// Certificates that expire within `certificateWarningDays` (or have), one line each.
+    public var certificateWarnings: [String] = []
+    /// Nodes that run an older topology version than the one asked about, one line each.
+    public var topologyWarnings: [String] = []
+
+    /// How long before a certificate expires the status warns: the time to renew and restart
+    /// each node of every region, one at a time.
+    public static let certificateWarningDays = 60
 
     /// Creates a value from its parts.
     public init(cluster: String, rows: [Row], nodes: [NodeReach]) {
@@ -54,7 +80,7 @@ public struct ClusterStatusReport: Codable, Sendable {
     }
 
     /// Asks every node of `topology` for its status.
-    public static func collect(topology: ClusterTopology, client: HTTPSClient) async -> ClusterStatusReport {
+    public static func collect(topology: ClusterTopology, client: HTTPSClient, now: Date = Date()) async -> ClusterStatusReport {
         var views: [UInt64: NodeStatusBody] = [:]
         var reach: [NodeReach] = []
         await withTaskGroup(of: (ClusterTopology.Node, Result<NodeStatusBody, any Error>).self) { group in
@@ -73,13 +99,50 @@ public struct ClusterStatusReport: Codable, Sendable {
                 switch result {
                 case .success(let view):
                     views[node.id] = view
-                    reach.append(NodeReach(node: node.id, http: node.http, reachable: true, error: nil))
+                    reach.append(NodeReach(node: node.id, http: node.http, reachable: true, error: nil,
+                                           certificateNotAfter: view.certificateNotAfter, authorityNotAfter: view.authorityNotAfter,
+                                           topologyVersion: view.topologyVersion))
                 case .failure(let error):
                     reach.append(NodeReach(node: node.id, http: node.http, reachable: false, error: "\(error)"))
                 }
             }
         }
-        return ClusterStatusReport(cluster: topology.name, rows: rows(topology: topology, views: views), nodes: reach.sorted { $0.node < $1.node })
+        var report = ClusterStatusReport(cluster: topology.name, rows: rows(topology: topology, views: views), nodes: reach.sorted { $0.node < $1.node })
+        report.certificateWarnings = certificateWarnings(report.nodes, now: now)
+        report.topologyWarnings = topologyWarnings(report.nodes, version: topology.effectiveVersion)
+        return report
+    }
+
+    /// A line for each node that runs an older topology version than `version`: it has not
+    /// taken a pushed change (new peers, a retired node, a revoked token, a region's keys).
+    public static func topologyWarnings(_ nodes: [NodeReach], version: UInt64) -> [String] {
+        nodes.compactMap { node in
+            guard let running = node.topologyVersion, running < version else { return nil }
+            return "node \(node.node): runs topology version \(running), not \(version): sijil cluster push-topology"
+        }
+    }
+
+    /// A line for each certificate that expires within `certificateWarningDays` of `now` (or
+    /// has expired), with what to do.
+    public static func certificateWarnings(_ nodes: [NodeReach], now: Date) -> [String] {
+        let iso = ISO8601DateFormatter()
+        var lines: [String] = []
+        var authority: Date?
+        for node in nodes {
+            if let text = node.authorityNotAfter, let date = iso.date(from: text) { authority = min(authority ?? date, date) }
+            guard let text = node.certificateNotAfter, let date = iso.date(from: text) else { continue }
+            let days = Int((date.timeIntervalSince(now) / 86_400).rounded(.down))
+            guard days < certificateWarningDays else { continue }
+            let when = days < 0 ? "expired on \(text)" : "expires on \(text) (in \(days) days)"
+            lines.append("node \(node.node): its certificate \(when): renew it with sijil cluster renew-cert --node \(node.node), then restart the node")
+        }
+        if let authority {
+            let days = Int((authority.timeIntervalSince(now) / 86_400).rounded(.down))
+            if days < certificateWarningDays {
+                lines.append("the cluster CA's certificate \(days < 0 ? "has expired" : "expires in \(days) days") (\(iso.string(from: authority))): no node certificate it signed is valid after it; a new CA must be made and distributed")
+            }
+        }
+        return lines
     }
 
     /// One row per group of the topology, from the nodes' views (by node id).
@@ -131,6 +194,7 @@ public struct ClusterStatusReport: Codable, Sendable {
         for node in nodes where !node.reachable {
             lines.append("node \(node.node) (\(node.http)) unreachable: \(node.error ?? "")")
         }
+        lines += topologyWarnings + certificateWarnings
         return lines.joined(separator: "\n")
     }
 }

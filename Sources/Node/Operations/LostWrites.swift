@@ -21,6 +21,57 @@ public struct LostWrites: Codable, Sendable, Equatable {
         public var requestID: String
         /// Why it counts as lost.
         public var reason: String
+        /// Written by an entry after the commit index the old replica knew: lost only if the
+        /// region had committed it (absent: no).
+        public var pastCommit: Bool?
+
+        /// Creates a value from its parts.
+        public init(act: String, mention: UInt32? = nil, requestID: String, reason: String, pastCommit: Bool? = nil) {
+            self.act = act
+            self.mention = mention
+            self.requestID = requestID
+            self.reason = reason
+            self.pastCommit = pastCommit
+        }
+    }
+
+    /// One lost act or mention as every old disk read lists it: once, whatever the number of
+    /// disks that hold it.
+    public struct Distinct: Codable, Sendable, Equatable {
+        /// The write, with the reason of a disk that knew it committed when one did.
+        public var write: Write
+        /// The data directories whose old replica holds it, in the order they were given.
+        public var dataDirectories: [String]
+    }
+
+    /// The writes of `reports` (one per old disk), each once: a write some disk knew committed
+    /// takes that disk's reason; one only ever seen past a commit index keeps the qualified one.
+    /// In the order of the acts, then of their mentions.
+    public static func distinct(_ reports: [LostWrites]) -> [Distinct] {
+        struct Key: Hashable {
+            var act: String
+            var mention: UInt32?
+            var requestID: String
+        }
+        var order: [Key] = []
+        var merged: [Key: Distinct] = [:]
+        for report in reports {
+            for write in report.writes {
+                let key = Key(act: write.act, mention: write.mention, requestID: write.requestID)
+                guard var seen = merged[key] else {
+                    order.append(key)
+                    merged[key] = Distinct(write: write, dataDirectories: [report.dataDirectory])
+                    continue
+                }
+                if !seen.dataDirectories.contains(report.dataDirectory) { seen.dataDirectories.append(report.dataDirectory) }
+                if seen.write.pastCommit == true && write.pastCommit != true { seen.write = write }
+                merged[key] = seen
+            }
+        }
+        return order.compactMap { merged[$0] }.sorted { left, right in
+            if left.write.act != right.write.act { return actOrder(left.write.act) < actOrder(right.write.act) }
+            return (left.write.mention ?? 0, left.write.requestID) < (right.write.mention ?? 0, right.write.requestID)
+        }
     }
 
     /// The data directory read.
@@ -40,6 +91,14 @@ public struct LostWrites: Codable, Sendable, Equatable {
     public var notRead: [String]
     /// Every lost act and mention.
     public var writes: [Write]
+
+    /// An act path (office/year/kind/number) as a key that orders acts by register, then by
+    /// number (numerically).
+    static func actOrder(_ path: String) -> String {
+        let parts = path.split(separator: "/")
+        guard let last = parts.last, let number = UInt64(last) else { return path }
+        return parts.dropLast().joined(separator: "/") + "/" + String(repeating: "0", count: max(0, 20 - String(number).count)) + String(number)
+    }
 
     /// The node id the offline reader runs as: outside every id a topology gives, so the
     /// old groups never count it as a member.
@@ -114,6 +173,7 @@ public struct LostWrites: Codable, Sendable, Equatable {
                     lost += writes.map { write in
                         var qualified = write
                         qualified.reason += " (written by entry \(index), after the commit index this replica knew: lost only if the region had committed it)"
+                        qualified.pastCommit = true
                         return qualified
                     }
                 } else {

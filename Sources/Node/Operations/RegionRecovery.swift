@@ -45,6 +45,8 @@ public struct RegionRecoveryReport: Codable, Sendable {
     /// Acts and mentions the old region's readable disks hold and the centre does not (only
     /// when old data directories were given).
     public var lost: [LostWrites]
+    /// The lost acts and mentions of every old disk read, each once (`LostWrites.distinct`).
+    public var lostWrites: [LostWrites.Distinct] = []
     /// What the report can and cannot tell, for the operator.
     public var notes: [String]
 }
@@ -132,7 +134,8 @@ extension RegionOperations {
                 notes.append("no old data directory was given: the lost acts cannot be listed; each office compares its last act number with the registers above")
             }
         }
-        return RegionRecoveryReport(region: key, retiredNodes: old.map(\.id), newNodes: fresh.map(\.id), groups: groups, lost: lost, notes: notes)
+        return RegionRecoveryReport(region: key, retiredNodes: old.map(\.id), newNodes: fresh.map(\.id), groups: groups, lost: lost,
+                                    lostWrites: LostWrites.distinct(lost), notes: notes)
     }
 
     /// Every register of `group` as `node` holds it.

@@ -104,8 +104,7 @@ public struct RegistryGateway: Sendable {
             throw APIError(.notFound, "office_not_served", "no shard group of this cluster holds office \(office)", field: field)
         }
         if let me = topology.node(nodeID), !me.isCenter, me.region != region.key {
-            let nodes = topology.activeNodes.filter { $0.region == region.key } + topology.activeNodes.filter(\.isCenter)
-            throw APIError.otherRegion(region.key, group: group, node: nodeID, nodes: nodes.map(\.http))
+            throw APIError.otherRegion(region.key, group: group, node: nodeID, nodes: topology.replicaNodes(of: region).map(\.http))
         }
         return group
     }

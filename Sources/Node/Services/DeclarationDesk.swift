@@ -14,13 +14,16 @@ public struct DeclarationDesk: Sendable {
     let audit: AuditTrail
     let now: @Sendable () -> Date
     let logger: Logger
+    let metrics: NodeMetrics?
 
     /// Creates a desk.
-    public init(services: ServicesGateway, audit: AuditTrail, now: @escaping @Sendable () -> Date, logger: Logger = Logger(label: "sijil.declarations")) {
+    public init(services: ServicesGateway, audit: AuditTrail, now: @escaping @Sendable () -> Date, logger: Logger = Logger(label: "sijil.declarations"),
+                metrics: NodeMetrics? = nil) {
         self.services = services
         self.audit = audit
         self.now = now
         self.logger = logger
+        self.metrics = metrics
     }
 
     func stamp() -> Timestamp { Timestamp.minute(of: now()) }
@@ -94,23 +97,13 @@ public struct DeclarationDesk: Sendable {
             office: reference.office, field: "reference"))
     }
 
-    /// The death mention on the deceased's birth act, when the death act names their civil id
-    /// and this cluster holds the birth act. Best effort: a failure is logged, the death act
-    /// stands, and the officer can add the mention by hand.
+    /// The death mention on the deceased's birth act, when the death act names it or the
+    /// deceased's civil id (`DeathMentions`). A failure is logged and counted; the death act stands.
     func appendDeathMention(_ death: DeathDeclaration, deathAct: ActID, caller: AccessClaims, request: Request) async {
-        guard let civilID = death.civilDigitalID else { return }
-        let birthAct = civilID.birthAct
-        guard services.registry.topology.group(forOffice: birthAct.register.office.rawValue) != nil else { return }
-        let digest = ChainDigest.sha256(Array("sijil/death-mention/v1/\(deathAct.path)".utf8)).bytes
-        guard let requestID = Registry.RequestID(bytes: Array(digest.prefix(Registry.RequestID.byteCount))) else { return }
-        let mention = RegistryRequest(requestID: requestID, recordedAt: stamp(), officer: caller.officer,
-                                      operation: .appendMention(target: birthAct, body: .death(DeathMention(deathDate: death.deathDate, deathPlace: death.deathPlace, deathAct: deathAct))))
+        guard let birthAct = DeathMentions.birthAct(of: death) else { return }
         let record = audit.record(caller, request: request, action: "append_mention", subject: birthAct.path, purpose: "death mention")
-        do {
-            _ = try await services.registry.write(mention, office: birthAct.register.office, field: "civilDigitalID", audit: record)
-        } catch {
-            logger.warning("death mention on \(birthAct.path) for \(deathAct.path) not written: \(error.code) \(error.message)")
-        }
+        _ = await DeathMentions.write(death, deathAct: deathAct, officer: caller.officer, recordedAt: stamp(), audit: record,
+                                      gateway: services.registry, metrics: metrics, logger: logger)
     }
 
     static func declaration(_ outcome: ServiceOutcome) throws(APIError) -> PreliminaryDeclaration {

@@ -9,13 +9,13 @@ import Services
 /// secret, so signing happens here and the signed copy goes into the log).
 public struct EWindowDesk: Sendable {
     let services: ServicesGateway
-    let keyring: SigningKeyring
+    let keyring: NodeKeyring
     let payments: any PaymentProvider
     let audit: AuditTrail
     let now: @Sendable () -> Date
 
     /// Creates a desk.
-    public init(services: ServicesGateway, keyring: SigningKeyring, payments: any PaymentProvider, audit: AuditTrail,
+    public init(services: ServicesGateway, keyring: NodeKeyring, payments: any PaymentProvider, audit: AuditTrail,
                 now: @escaping @Sendable () -> Date) {
         self.services = services
         self.keyring = keyring
@@ -149,7 +149,7 @@ public struct EWindowDesk: Sendable {
     }
 
     /// Finds an issued copy by its verification code (in any group this node can read) and
-    /// verifies its signature with the region's public key.
+    /// verifies its signature with the key, current or former, whose fingerprint it carries.
     public func verify(code: String) async throws(APIError) -> CodeVerificationResponse {
         let normalised = code.uppercased().filter { $0.isLetter || $0.isNumber }
         guard normalised.count == 10 else {
@@ -157,13 +157,8 @@ public struct EWindowDesk: Sendable {
         }
         for group in services.groups {
             guard let (_, copy) = try? await issuedCopy(code: normalised, group: group) else { continue }
-            guard let region = keyring.region(fingerprint: copy.keyFingerprint), let key = keyring.publicKey(region: region) else {
-                return CodeVerificationResponse(code: normalised, valid: false, reason: "no region of this cluster signs with key \(copy.keyFingerprint)", copy: copy)
-            }
-            switch Registry.verify(copy, publicKey: key) {
-            case .valid: return CodeVerificationResponse(code: normalised, valid: true, reason: nil, copy: copy)
-            case .invalid(let reason): return CodeVerificationResponse(code: normalised, valid: false, reason: reason.description, copy: copy)
-            }
+            let verdict = keyring.verify(copy)
+            return CodeVerificationResponse(code: normalised, valid: verdict.valid, reason: verdict.reason, copy: copy)
         }
         return CodeVerificationResponse(code: normalised, valid: false, reason: "no copy was issued with this code", copy: nil)
     }

@@ -7,6 +7,10 @@ public enum AccessAction: Hashable, Sendable {
     case readAct(office: OfficeCode)
     /// Register an act or append a mention.
     case writeAct(office: OfficeCode)
+    /// Register an act or append a mention signed by `officer` (the body's): an officer signs
+    /// only as themselves (the token's subject, and its names when it carries them); a
+    /// registrar of the region may transcribe for the office's officers.
+    case signAct(office: OfficeCode, officer: OfficerRef)
     /// Deliver a copy at the counter: the copy's form and the registry's entitlement decision
     /// for the requester (the full copy only for those the law entitles).
     case deliverCopy(office: OfficeCode, form: CopyForm, entitlement: EntitlementDecision)
@@ -62,6 +66,8 @@ public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
     case purposeNotGranted(PartnerPurpose)
     /// A full copy for someone the law does not entitle (the registry's reason).
     case copyNotEntitled(EntitlementDenial)
+    /// An officer's write signed with another officer's identifier or names.
+    case signedAsAnother(named: String, own: String)
 
     /// The stable code.
     public var code: String {
@@ -73,6 +79,7 @@ public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
         case .purposeMissing: "auth.purpose_missing"
         case .purposeNotGranted: "auth.purpose_not_granted"
         case .copyNotEntitled(let denial): denial.code
+        case .signedAsAnother: "auth.officer_mismatch"
         }
     }
 
@@ -87,6 +94,7 @@ public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
         case .purposeMissing: "a partner's query names its legal purpose (Sijil-Purpose)"
         case .purposeNotGranted(let purpose): "your agreement does not grant the purpose \(purpose.name)"
         case .copyNotEntitled(let denial): denial.description
+        case .signedAsAnother(let named, let own): "an officer signs as themselves: the body names officer \(named), the token is \(own)'s"
         }
     }
 
@@ -97,6 +105,7 @@ public enum AccessDenial: Hashable, Sendable, CustomStringConvertible {
         case .otherRegionGroups: "region"
         case .purposeMissing, .purposeNotGranted: "purpose"
         case .copyNotEntitled: "relation"
+        case .signedAsAnother: "officer.identifier"
         case .roleNotPermitted: nil
         }
     }

@@ -37,6 +37,18 @@ public enum AccessPolicy {
         case .search(let o):
             guard let o else { return .deny(.officeRequired) }
             office = o
+        case .signAct(let o, let officer):
+            let decision = scope(claims, o)
+            guard decision == .allow, claims.role == .officer else { return decision }
+            if officer.identifier != claims.subject {
+                return .deny(.signedAsAnother(named: officer.identifier, own: claims.subject))
+            }
+            // The names printed on the act and its copies are the token's, when it carries them.
+            if (!claims.nameLatin.isEmpty && officer.nameLatin != claims.nameLatin) || (!claims.nameArabic.isEmpty && officer.nameArabic != claims.nameArabic) {
+                return .deny(.signedAsAnother(named: "\(officer.identifier) (\(officer.nameLatin) / \(officer.nameArabic))",
+                                              own: "\(claims.subject) (\(claims.nameLatin) / \(claims.nameArabic))"))
+            }
+            return decision
         case .readStatistics:
             return claims.role == .registrar ? .allow : .deny(.roleNotPermitted(.officer))
         case .importRecords(let o):

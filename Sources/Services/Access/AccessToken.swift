@@ -26,6 +26,8 @@ public enum TokenProblem: Error, Hashable, Sendable, CustomStringConvertible {
     case expired(atSeconds: UInt64)
     /// Issued in the future (more than the allowed clock skew).
     case notYetValid
+    /// Revoked by the operators before its expiry (a lost token, a holder who left).
+    case revoked(reason: String)
 
     /// The stable code.
     public var code: String {
@@ -35,6 +37,7 @@ public enum TokenProblem: Error, Hashable, Sendable, CustomStringConvertible {
         case .forged: "auth.token_forged"
         case .expired: "auth.token_expired"
         case .notYetValid: "auth.token_not_yet_valid"
+        case .revoked: "auth.token_revoked"
         }
     }
 
@@ -46,6 +49,7 @@ public enum TokenProblem: Error, Hashable, Sendable, CustomStringConvertible {
         case .forged: "the token's signature does not verify with this cluster's token key"
         case .expired(let at): "the token expired at \(at) (seconds since 1970)"
         case .notYetValid: "the token is issued in the future"
+        case .revoked(let reason): "the token was revoked: \(reason)"
         }
     }
 }

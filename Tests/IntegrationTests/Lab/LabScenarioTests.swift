@@ -201,7 +201,11 @@ struct LabScenarioTests {
             "RSK", nodes: .hosts(newHosts.map(address)), oldDataDirectories: old.map { cluster.layout.dataDirectory(node: $0.id) })
         cluster.layout = operations.layout
         #expect(report.groups.allSatisfy { $0.durability == "region" })
-        let reportedLost = Set(report.lost.flatMap(\.writes).filter { $0.mention == nil }.map(\.requestID))
+        let reportedLost = Set(report.lostWrites.map(\.write).filter { $0.mention == nil }.map(\.requestID))
+        #expect(reportedLost == Set(report.lost.flatMap(\.writes).filter { $0.mention == nil }.map(\.requestID)),
+                "the distinct list holds every disk's writes")
+        #expect(report.lostWrites.count == Set(report.lostWrites.map { "\($0.write.act) \($0.write.mention ?? 0) \($0.write.requestID)" }).count,
+                "each write once")
         var missing: Set<String> = []
         let client = try cluster.client(region: "RSK")
         var present: [WriteResponse] = []
@@ -216,9 +220,10 @@ struct LabScenarioTests {
         let acknowledgedIDs = Set(acknowledged.map(\.requestID.description))
         for old in report.lost {
             print("lab: lose-region: old data \(old.dataDirectory): \(old.writes.count) writes reported, \(old.appliedFromLog) entries read from the log past the applied state (\(old.pastCommit) past the commit index)\(old.notRead.isEmpty ? "" : "; not read to the end: \(old.notRead)")")
-            for write in old.writes where !acknowledgedIDs.contains(write.requestID) {
-                print("lab: lose-region: reported, never acknowledged to the load: act \(write.act) request \(write.requestID): \(write.reason)")
-            }
+        }
+        print("lab: lose-region: \(report.lostWrites.count) distinct writes reported over \(report.lost.count) old disks")
+        for lost in report.lostWrites where !acknowledgedIDs.contains(lost.write.requestID) {
+            print("lab: lose-region: reported, never acknowledged to the load: act \(lost.write.act) request \(lost.write.requestID) on \(lost.dataDirectories.count) disks: \(lost.write.reason)")
         }
         #expect(!missing.isEmpty, "acts acknowledged while the centre was cut off are lost with the region, yet none is missing")
         #expect(missing.isSubset(of: reportedLost), "every lost acknowledged act is in the report: unreported \(missing.subtracting(reportedLost))")

@@ -1,0 +1,77 @@
+import Logging
+import Registry
+import Services
+
+/// The death mention a death act calls for on the deceased's birth act (docs/REGISTRY.md §1).
+/// The birth act may be in another shard group, and one command touches one group, so the node
+/// proposes the mention after the death act, as a request of its own whose id derives from the
+/// death act's path: however often it is proposed (a death registration retried with its
+/// `Idempotency-Key`, a declaration drawn up), the birth act receives it once.
+public enum DeathMentions {
+    /// The birth act a death act names: its `birthAct`, else the act that assigned its civil
+    /// digital identifier; nil when it names neither.
+    public static func birthAct(of death: DeathDeclaration) -> ActID? {
+        death.birthAct ?? death.civilDigitalID?.birthAct
+    }
+
+    /// The request id of the death mention that death act `deathAct` calls for.
+    public static func requestID(deathAct: ActID) -> Registry.RequestID {
+        let digest = ChainDigest.sha256(Array("sijil/death-mention/v1/\(deathAct.path)".utf8)).bytes
+        // 32 digest bytes always hold a request id's 16.
+        return Registry.RequestID(bytes: Array(digest.prefix(Registry.RequestID.byteCount)))!
+    }
+
+    /// Proposes the death mention of `death` (drawn up as `deathAct` at `recordedAt` by
+    /// `officer`) on its birth act, audited with `audit`. Nil when the death act names no birth
+    /// act; otherwise whether the birth act carries the mention, and why not. One not written
+    /// is logged and counted (`sijil_death_mentions_unwritten_total`), for the sweep.
+    static func write(_ death: DeathDeclaration, deathAct: ActID, officer: OfficerRef, recordedAt: Timestamp,
+                      audit: AuditRecord, gateway: RegistryGateway, metrics: NodeMetrics?, logger: Logger?) async -> DeathMentionStatus? {
+        let status = await propose(death, deathAct: deathAct, officer: officer, recordedAt: recordedAt, audit: audit, gateway: gateway)
+        if let status, !status.written {
+            metrics?.recordUnwrittenDeathMention()
+            logger?.warning("death mention on \(status.birthAct) for \(deathAct.path) not written: \(status.code ?? "") \(status.message ?? "")")
+        }
+        return status
+    }
+
+    private static func propose(_ death: DeathDeclaration, deathAct: ActID, officer: OfficerRef, recordedAt: Timestamp,
+                                audit: AuditRecord, gateway: RegistryGateway) async -> DeathMentionStatus? {
+        guard let birthAct = birthAct(of: death) else { return nil }
+        let request = RegistryRequest(
+            requestID: requestID(deathAct: deathAct), recordedAt: recordedAt, officer: officer,
+            operation: .appendMention(target: birthAct, body: .death(DeathMention(deathDate: death.deathDate, deathPlace: death.deathPlace, deathAct: deathAct))))
+        do {
+            let receipt = try await gateway.write(request, office: birthAct.register.office, field: "declaration.birthAct", audit: audit)
+            return DeathMentionStatus(birthAct: birthAct.path, written: true, mentionSequence: receipt.entry.mentionSequence)
+        } catch {
+            let violation = error.violations.first
+            return DeathMentionStatus(birthAct: birthAct.path, written: false, code: violation?.rule.code ?? error.code,
+                                      message: violation?.reason ?? error.message)
+        }
+    }
+}
+
+/// Whether a death act's birth act carries its death mention (`WriteResponse.deathMention`).
+public struct DeathMentionStatus: Codable, Sendable, Equatable {
+    /// The deceased's birth act (office/year/kind/number).
+    public var birthAct: String
+    /// True when the birth act carries the mention (written now, or by an earlier attempt).
+    public var written: Bool
+    /// The mention's sequence on the birth act, when written.
+    public var mentionSequence: UInt32?
+    /// Why not, when not written (an error code, e.g. `registry.act_not_found` for a birth act
+    /// not yet digitised, `other_region` for a birth act another region holds).
+    public var code: String?
+    /// Why not, for people.
+    public var message: String?
+
+    /// Creates a value from its parts.
+    public init(birthAct: String, written: Bool, mentionSequence: UInt32? = nil, code: String? = nil, message: String? = nil) {
+        self.birthAct = birthAct
+        self.written = written
+        self.mentionSequence = mentionSequence
+        self.code = code
+        self.message = message
+    }
+}

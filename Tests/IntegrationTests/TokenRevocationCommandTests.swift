@@ -1,0 +1,70 @@
+import Foundation
+import Node
+import Testing
+
+/// `sijil token revoke` on a running cluster: every node refuses the token from then on, by its
+/// id or as one of its holder's tokens, and revoking it again changes nothing.
+@Suite(.serialized) struct TokenRevocationCommandTests {
+    /// Each node's answer to the token. A request that got no answer (a connection the busy
+    /// machine dropped) is sent again, a bounded number of times; an answer is never retried.
+    static func statuses(_ cluster: TestCluster, token: String) async throws -> [Int] {
+        let http = try HTTPSClient(caCertificatePath: cluster.layout.caCertificatePath, timeoutMs: CrashRecoveryTests.waitMs, token: token)
+        var statuses: [Int] = []
+        for node in cluster.layout.topology.activeNodes {
+            var attempt = 1
+            while true {
+                do {
+                    statuses.append(try await http.send("GET", node.http, "/v1/cluster/status").status)
+                    break
+                } catch where attempt < 5 {
+                    attempt += 1
+                }
+            }
+        }
+        return statuses
+    }
+
+    static func issue(_ directory: String, subject: String) throws -> String {
+        let issued = try CommandLineErrorTests.run(["token", "issue", "--dir", directory, "--role", "operator", "--subject", subject, "--hours", "1"])
+        try #require(issued.status == 0, "\(issued.standardError)")
+        return issued.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func everyNodeRefusesARevokedTokenAndItsHoldersOthers() async throws {
+        try await TestCluster.with { cluster in
+            let directory = cluster.layout.directory
+            let nodes = cluster.layout.topology.activeNodes.count
+            let lost = try Self.issue(directory, subject: "OPS-LAPTOP")
+            let kept = try Self.issue(directory, subject: "OPS-DESK")
+            #expect(try await Self.statuses(cluster, token: lost) == Array(repeating: 200, count: nodes))
+
+            let revoked = try CommandLineErrorTests.run(["token", "revoke", "--dir", directory, lost, "--reason", "laptop lost"])
+            #expect(revoked.status == 0, "\(revoked.standardOutput) \(revoked.standardError)")
+            #expect(revoked.standardOutput.contains("revoked token") && revoked.standardOutput.contains("of OPS-LAPTOP"), "\(revoked.standardOutput)")
+            #expect(try await Self.statuses(cluster, token: lost) == Array(repeating: 401, count: nodes))
+            let http = try HTTPSClient(caCertificatePath: cluster.layout.caCertificatePath, timeoutMs: CrashRecoveryTests.waitMs, token: lost)
+            let refusal = try await http.send("GET", cluster.layout.topology.activeNodes[0].http, "/v1/cluster/status").text
+            #expect(refusal.contains("auth.token_revoked") && refusal.contains("laptop lost"), "\(refusal)")
+            #expect(try await Self.statuses(cluster, token: kept) == Array(repeating: 200, count: nodes), "another holder's token still works")
+
+            let again = try CommandLineErrorTests.run(["token", "revoke", "--dir", directory, lost, "--reason", "laptop lost"])
+            #expect(again.status == 0 && again.standardOutput.contains("already revoked"), "\(again.standardOutput) \(again.standardError)")
+            #expect(try ClusterLayout.open(directory: directory).topology.revokedTokens?.count == 1)
+            let status = try CommandLineErrorTests.run(["cluster", "status", "--dir", directory, "--json"])
+            let report = try JSONDecoder().decode(ClusterStatusReport.self, from: Data(status.standardOutput.utf8))
+            #expect(report.nodes.map(\.topologyVersion) == Array(repeating: 2, count: nodes), "every node took the revoking version")
+            #expect(report.topologyWarnings.isEmpty)
+
+            let holder = try CommandLineErrorTests.run(["token", "revoke", "--dir", directory, "--subject", "OPS-DESK", "--reason", "left the team"])
+            #expect(holder.status == 0, "\(holder.standardOutput) \(holder.standardError)")
+            #expect(try await Self.statuses(cluster, token: kept) == Array(repeating: 401, count: nodes))
+            // A new token for the same holder, issued at once, is not caught by that revocation.
+            let renewed = try Self.issue(directory, subject: "OPS-DESK")
+            #expect(try await Self.statuses(cluster, token: renewed) == Array(repeating: 200, count: nodes))
+
+            let forged = try CommandLineErrorTests.run(["token", "revoke", "--dir", directory, "sjt1.AAAA.BBBB", "--reason", "x"])
+            #expect(forged.status == 64 && forged.standardError.contains("not a token of this cluster"), "\(forged.standardError)")
+            #expect(try ClusterLayout.open(directory: directory).topology.revokedTokens?.count == 2, "a refused revocation writes nothing")
+        }
+    }
+}
