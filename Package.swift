@@ -77,9 +77,10 @@ let package = Package(
                 "Node", "NodeCore", "Raft", "Registry", "Services", "Transport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), "TestSupport",
             ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Node", "Registry", "Services"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Node", "Registry", "Services", "TestSupport"]),
+        .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "ServicesTests",
             dependencies: ["Services", "Registry", "NodeCore", .product(name: "Crypto", package: "swift-crypto")]

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// One node as a service: starts the runtime (store, transport, loop), serves the HTTP API
@@ -29,9 +30,15 @@ public struct NodeService: Service {
             exit(Self.fatalExitStatus)
         }
         do {
+            let address = try NodeAPI.httpAddress(runtime: runtime)
             let app = try NodeAPI.application(runtime: runtime, logger: logger)
-            logger.info("serving the API", metadata: ["node": "\(runtime.nodeID)", "http": "\(runtime.topology.node(runtime.nodeID)?.http ?? "?")"])
-            try await app.run()
+            logger.info("serving the API", metadata: ["node": "\(runtime.nodeID)", "http": "\(address.host):\(address.port)"])
+            do {
+                try await app.run()
+            } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+                // NIO's message names the system call, not the address: an operator needs the port.
+                throw NodeConfiguration.Problem(description: "cannot serve the API on \(address.host):\(address.port): \(error)")
+            }
         } catch {
             await runtime.shutdown()
             throw error

@@ -69,7 +69,7 @@ struct CrashRecoveryTests {
         let acts = await acknowledged.all
         #expect(acts.count == Self.writers * Self.actsPerWriter)
         #expect(atKill < acts.count, "some registrations were still to come when the nodes were killed")
-        try await DevCluster.waitUntilReady(topology: layout.topology, http: operatorHTTP, timeoutMs: Self.waitMs)
+        try await DevCluster.waitUntilReady(topology: layout.topology, http: operatorHTTP, timeoutMs: Self.waitMs, processes: cluster.processes)
 
         // Every acknowledged act, read on every node and on the centre from its own replica
         // (waiting until that replica has applied it), is the same record everywhere.

@@ -2,9 +2,7 @@ import Foundation
 import Node
 import Registry
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+import TestSupport
 
 /// A cluster of real `sijil start` processes in a temporary directory, on free loopback ports.
 struct TestCluster {
@@ -25,36 +23,12 @@ struct TestCluster {
         throw NodeConfiguration.Problem(description: "no sijil binary next to \(me.path): run `swift build` first")
     }
 
-    /// True when nothing listens on 127.0.0.1:`port`.
-    static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-
-    /// A base port whose node and peer ports are all free.
-    static func freeBasePort(nodes: Int) -> Int {
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<200 {
-            let base = Int.random(in: 20_000...40_000, using: &generator)
-            let ports = (0..<nodes).flatMap { [base + $0, base + ClusterLayout.peerPortOffset + $0] }
-            if ports.allSatisfy(isFree) { return base }
-        }
-        preconditionFailure("no free ports on loopback")
-    }
-
     static func start() async throws -> TestCluster {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-it-\(UUID().uuidString)").path
         var plan = ClusterLayout.Plan()
         plan.clusterName = "sijil-test"
-        plan.basePort = freeBasePort(nodes: plan.regionalHosts.count + 1)
+        let nodes = plan.regionalHosts.count + 1
+        plan.basePort = TestPorts.reserve(offsets: (0..<nodes).flatMap { [$0, ClusterLayout.peerPortOffset + $0] })
         let layout = try ClusterLayout.initialize(directory: directory, plan: plan)
         let processes = NodeProcesses(executable: try binary(), layout: layout)
         let cluster = TestCluster(layout: layout, processes: processes)
@@ -62,8 +36,9 @@ struct TestCluster {
             for node in layout.topology.nodes { try processes.start(node.id) }
             let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000,
                                        token: try DevTokens.token("operator", layout: layout))
-            try await DevCluster.waitUntilReady(topology: layout.topology, http: http, timeoutMs: CrashRecoveryTests.waitMs)
+            try await DevCluster.waitUntilReady(topology: layout.topology, http: http, timeoutMs: CrashRecoveryTests.waitMs, processes: processes)
         } catch {
+            Issue.record("the cluster did not start; node logs:\n\(cluster.logTail())")
             await cluster.stop()
             throw error
         }
@@ -97,10 +72,7 @@ struct TestCluster {
 
     /// The end of every node's log, for a failure message.
     func logTail() -> String {
-        layout.topology.nodes.map { node in
-            let text = (try? String(contentsOfFile: layout.directory + "/logs/node-\(node.id).log", encoding: .utf8)) ?? ""
-            return "--- node \(node.id)\n" + text.split(separator: "\n").suffix(15).joined(separator: "\n")
-        }.joined(separator: "\n")
+        layout.topology.nodes.map { "--- node \($0.id)\n" + processes.logTail($0.id) }.joined(separator: "\n")
     }
 }
 

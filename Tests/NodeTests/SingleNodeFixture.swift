@@ -6,9 +6,7 @@ import Node
 import Registry
 import Services
 import HTTPTypes
-#if canImport(Glibc)
-import Glibc
-#endif
+import TestSupport
 
 /// One real registry node (RocksDB in a temporary directory, its transport on loopback, a
 /// single-voter group) whose API is tested in process, without opening the HTTP port.
@@ -25,21 +23,9 @@ struct SingleNodeFixture {
     /// bound is wide because the whole test run shares two cores with heavy storage tests.
     static let readyTimeoutMs: UInt64 = 180_000
 
+    /// A node port whose peer port (the one a single node binds) is free and reserved for the run.
     static func freePort() -> Int {
-        for _ in 0..<200 {
-            let port = Int.random(in: 20_000...60_000)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port + ClusterLayout.peerPortOffset).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            close(fd)
-            if bound { return port }
-        }
-        preconditionFailure("no free port")
+        TestPorts.reserve(offsets: [0, ClusterLayout.peerPortOffset])
     }
 
     /// The plan of a one-node cluster.

@@ -54,12 +54,19 @@ public enum NodeAPI {
         return tls
     }
 
+    /// The address the node serves its API on: its configuration's `http_listen`, or else its
+    /// HTTP address in the topology.
+    public static func httpAddress(runtime: NodeRuntime) throws -> HostPort {
+        guard let address = runtime.configuration.httpListen ?? runtime.topology.node(runtime.nodeID).flatMap({ HostPort($0.http) }) else {
+            throw NodeConfiguration.Problem(description: "node \(runtime.nodeID) has no http address")
+        }
+        return address
+    }
+
     /// The application serving `runtime` on the node's HTTP address.
     public static func application(runtime: NodeRuntime, logger: Logger) throws -> some ApplicationProtocol {
         let configuration = runtime.configuration
-        guard let address = configuration.httpListen ?? runtime.topology.node(runtime.nodeID).flatMap({ HostPort($0.http) }) else {
-            throw NodeConfiguration.Problem(description: "node \(runtime.nodeID) has no http address")
-        }
+        let address = try httpAddress(runtime: runtime)
         let router = router(runtime: runtime)
         return Application(
             router: router,

@@ -50,7 +50,7 @@ public struct DevCluster: Sendable {
             for node in layout.topology.nodes { try processes.start(node.id, onExit: onExit) }
             let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000,
                                        token: try DevTokens.token("operator", layout: layout))
-            try await Self.waitUntilReady(topology: layout.topology, http: http, timeoutMs: Self.startupTimeoutMs)
+            try await Self.waitUntilReady(topology: layout.topology, http: http, timeoutMs: Self.startupTimeoutMs, processes: processes)
             if fresh { try await loadSamples(layout: layout, say: say) }
         } catch {
             await processes.stopAll()
@@ -60,11 +60,17 @@ public struct DevCluster: Sendable {
     }
 
     /// Waits until every node answers `/healthz` and every group has a leader that every
-    /// reachable member agrees on.
-    public static func waitUntilReady(topology: ClusterTopology, http: HTTPSClient, timeoutMs: UInt64) async throws {
+    /// reachable member agrees on. When `processes` runs the nodes, a node whose process ended
+    /// fails the wait at once, with the end of its log (a port already in use, say), instead of
+    /// leaving it to the timeout.
+    public static func waitUntilReady(topology: ClusterTopology, http: HTTPSClient, timeoutMs: UInt64,
+                                      processes: NodeProcesses? = nil) async throws {
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
         var last = "no answer yet"
         while ContinuousClock.now < deadline {
+            if let processes, let (node, status) = processes.exited.filter({ id, _ in topology.nodes.contains { $0.id == id } }).min(by: { $0.key < $1.key }) {
+                throw NodeConfiguration.Problem(description: "node \(node) exited with status \(status) before the cluster was ready; the end of \(processes.layout.directory)/logs/node-\(node).log:\n\(processes.logTail(node))")
+            }
             let report = await ClusterStatusReport.collect(topology: topology, client: http)
             let down = report.nodes.filter { !$0.reachable }
             let leaderless = report.rows.filter { $0.leader == nil || $0.health != "ok" }

@@ -5,6 +5,8 @@ import NIOConcurrencyHelpers
 /// test: each with its own log file, stopped with SIGTERM (graceful) or SIGKILL (a crash).
 public final class NodeProcesses: Sendable {
     private let children = NIOLockedValueBox<[UInt64: Process]>([:])
+    /// The exit status of each node whose last process ended and that was not started again.
+    private let exits = NIOLockedValueBox<[UInt64: Int32]>([:])
     /// The `sijil` binary.
     public let executable: String
     /// The cluster directory the nodes run from.
@@ -43,17 +45,33 @@ public final class NodeProcesses: Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [children] process in
-            children.withLockedValue { if $0[id] === process { $0[id] = nil } }
+        process.terminationHandler = { [children, exits] process in
+            Self.retire(id, process, children: children, exits: exits)
             try? log.close()
             onExit(id, process.terminationStatus)
         }
-        try process.run()
+        exits.withLockedValue { $0[id] = nil }
         children.withLockedValue { $0[id] = process }
+        do {
+            try process.run()
+        } catch {
+            children.withLockedValue { if $0[id] === process { $0[id] = nil } }
+            throw error
+        }
     }
 
     /// Nodes whose process runs.
     public var running: [UInt64] { children.withLockedValue { $0.keys.sorted() } }
+
+    /// Nodes whose process ended (whether it was stopped or died) and was not started again,
+    /// with its exit status.
+    public var exited: [UInt64: Int32] { exits.withLockedValue { $0 } }
+
+    /// The last `lines` lines of node `id`'s log.
+    public func logTail(_ id: UInt64, lines: Int = 15) -> String {
+        let text = (try? String(contentsOfFile: layout.directory + "/logs/node-\(id).log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
 
     /// The process id of a running node.
     public func pid(_ id: UInt64) -> Int32? { children.withLockedValue { $0[id]?.processIdentifier } }
@@ -69,8 +87,20 @@ public final class NodeProcesses: Sendable {
             if ContinuousClock.now > deadline { return false }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        children.withLockedValue { if $0[id] === process { $0[id] = nil } }
+        Self.retire(id, process, children: children, exits: exits)
         return true
+    }
+
+    /// Forgets node `id`'s ended `process` and records its exit status, unless a newer process
+    /// of the node has replaced it (the termination handler and `stop` both call this).
+    private static func retire(_ id: UInt64, _ process: Process, children: NIOLockedValueBox<[UInt64: Process]>,
+                               exits: NIOLockedValueBox<[UInt64: Int32]>) {
+        let current = children.withLockedValue { children -> Bool in
+            guard children[id] === process else { return false }
+            children[id] = nil
+            return true
+        }
+        if current { exits.withLockedValue { $0[id] = process.terminationStatus } }
     }
 
     /// Stops every child with SIGTERM, then SIGKILL for any that does not exit in time.

@@ -60,7 +60,7 @@ final class LabCluster: Sendable {
         let cluster = try LabCluster(directory: directory, plan: plan, roadmap: roadmap, layout: layout)
         do {
             for node in layout.topology.nodes { try cluster.processes.start(node.id) }
-            try await DevCluster.waitUntilReady(topology: layout.topology, http: cluster.http, timeoutMs: waitMs)
+            try await DevCluster.waitUntilReady(topology: layout.topology, http: cluster.http, timeoutMs: waitMs, processes: cluster.processes)
         } catch {
             await cluster.stop()
             throw error
