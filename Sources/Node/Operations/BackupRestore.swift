@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import NodeCore
 import Raft
@@ -145,7 +144,7 @@ public enum BackupRestore {
             var kept = topology.regions[index].formerSigningPublicKeys ?? []
             for text in [before.signingPublicKey].compactMap({ $0 }) + (before.formerSigningPublicKeys ?? [])
             where text != topology.regions[index].signingPublicKey && !kept.contains(text) {
-                guard let raw = Data(base64Encoded: text), let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
+                guard let publicKey = SigningKeyring.publicKey(base64: text) else {
                     throw BackupError.corrupted(path: path, reason: "region \(key): a copy-signing key is not a base64 Ed25519 key")
                 }
                 kept.append(text)

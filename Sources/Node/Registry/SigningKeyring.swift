@@ -77,6 +77,12 @@ public struct SigningKeyring: Sendable {
     /// Every key that verifies copies, current or former, by the fingerprint copies carry.
     private let verifying: [String: VerifyingKey]
 
+    /// A public key as the topology publishes it (raw 32 bytes, base64), or nil when the text is
+    /// not one.
+    public static func publicKey(base64 text: String) -> Curve25519.Signing.PublicKey? {
+        Data(base64Encoded: text).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+    }
+
     /// Checks every private key against the public key the topology publishes for its region,
     /// and every published key, current or former, for its form.
     public init(keys: [RegionSigningKey], topology: ClusterTopology) throws {
@@ -86,7 +92,7 @@ public struct SigningKeyring: Sendable {
             var published: [(field: String, text: String)] = region.signingPublicKey.map { [("signingPublicKey", $0)] } ?? []
             published += (region.formerSigningPublicKeys ?? []).enumerated().map { ("formerSigningPublicKeys[\($0.offset)]", $0.element) }
             for (field, text) in published {
-                guard let raw = Data(base64Encoded: text), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
+                guard let key = Self.publicKey(base64: text) else {
                     throw NodeConfiguration.Problem(description: "topology: region \(region.key): \(field) is not a base64 Ed25519 key")
                 }
                 if field == "signingPublicKey" { publics[region.key] = key }
