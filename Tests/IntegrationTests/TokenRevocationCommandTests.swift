@@ -7,6 +7,8 @@ import Testing
 @Suite(.serialized) struct TokenRevocationCommandTests {
     /// Each node's answer to the token. A request that got no answer (a connection the busy
     /// machine dropped) is sent again, a bounded number of times; an answer is never retried.
+    /// (A refusal answered before the client had sent its whole request used to be lost to
+    /// "I/O on closed channel": `HTTPSClientEarlyAnswerTests`.)
     static func statuses(_ cluster: TestCluster, token: String) async throws -> [Int] {
         let http = try HTTPSClient(caCertificatePath: cluster.layout.caCertificatePath, timeoutMs: CrashRecoveryTests.waitMs, token: token)
         var statuses: [Int] = []

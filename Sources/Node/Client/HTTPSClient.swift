@@ -108,9 +108,16 @@ public struct HTTPSClient: Sendable {
             }
             for (name, value) in headers { head.headers.add(name: name, value: value) }
             head.headers.add(name: "Content-Length", value: "\(body?.count ?? 0)")
-            try await outbound.write(.head(head))
-            if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
+            // The whole request in one write: awaited part by part, a server that answers and
+            // closes as soon as it has the head (an early 401) closed the channel under the
+            // request's last part, and the client lost the answer to "I/O on closed channel".
+            var parts: [HTTPClientRequestPart] = [.head(head)]
+            if let body, !body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            parts.append(.end(nil))
+            var writeError: (any Error)?
+            do { try await outbound.write(contentsOf: parts) } catch { writeError = error }
+            // A server may answer before it has read a long body, and close: its answer is still
+            // read, and the write's error is reported only when no whole answer came.
             var response = Response(status: 0, headers: [], body: [])
             for try await part in inbound {
                 switch part {
@@ -126,6 +133,7 @@ public struct HTTPSClient: Sendable {
                     return response
                 }
             }
+            if let writeError { throw writeError }
             throw Failure(description: "\(host):\(port) closed the connection before the end of the response")
         }
     }
