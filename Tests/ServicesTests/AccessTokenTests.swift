@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import Registry
 import Services
@@ -56,6 +57,31 @@ import Testing
         #expect(throws: TokenProblem.self) { try AccessToken.issue(Self.claims(lifetime: AccessTokenLimits.lifetimeSecondsMax + 1), signingKey: Self.key) }
         let partner = AccessClaims(tokenID: "p", subject: "CNSS", role: .partner, issuedAtSeconds: Self.now, expiresAtSeconds: Self.now + 60)
         #expect(throws: TokenProblem.self) { try AccessToken.issue(partner, signingKey: Self.key) }
+    }
+
+    /// `claims` signed as `issue` signs them (the token format of docs/SERVICES.md), without
+    /// its checks.
+    static func signedWithoutChecks(_ claims: AccessClaims) throws -> String {
+        func base64URL(_ bytes: [UInt8]) -> String {
+            Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        let payload = claims.canonicalBytes
+        let signature = try key.signature(for: Array("sijil/token/v1".utf8) + payload)
+        return "\(AccessToken.prefix).\(base64URL(payload)).\(base64URL(Array(signature)))"
+    }
+
+    /// Signed claims that `issue` refuses (a 91-day lifetime, an officer without an office) are
+    /// refused by `check` as well: the signature alone does not make them usable.
+    @Test(arguments: [AccessTokenTests.claims(lifetime: AccessTokenLimits.lifetimeSecondsMax + 1), AccessTokenTests.claims(office: nil)])
+    func signedClaimsThatIssuingRefusesAreRefused(claims: AccessClaims) throws {
+        let problems = claims.problems()
+        #expect(!problems.isEmpty)
+        let outcome = AccessToken.check(try Self.signedWithoutChecks(claims), publicKey: Self.key.publicKey, nowSeconds: Self.now + 1)
+        #expect(outcome == .failure(.malformed("claims: " + problems.joined(separator: "; "))))
+        // Claims within the rules, signed the same way, are accepted.
+        let valid = Self.claims()
+        #expect(AccessToken.check(try Self.signedWithoutChecks(valid), publicKey: Self.key.publicKey, nowSeconds: Self.now + 1) == .success(valid))
     }
 
     @Test func aTokenIssuedInTheFutureBeyondTheSkewIsRefused() throws {

@@ -88,6 +88,11 @@ public enum AccessToken {
         guard publicKey.isValidSignature(signature, for: domain + payload) else { return .failure(.forged) }
         let claims: AccessClaims
         do { claims = try AccessClaims.decode(canonical: payload) } catch { return .failure(.malformed("claims: \(error.code)")) }
+        // Claims `issue` would refuse (a lifetime beyond 90 days, an officer without an office)
+        // are refused here too, however they came to be signed: a revocation need not outlive
+        // the longest lifetime.
+        let problems = claims.problems()
+        guard problems.isEmpty else { return .failure(.malformed("claims: \(problems.joined(separator: "; "))")) }
         return validity(of: claims, nowSeconds: nowSeconds)
     }
 
