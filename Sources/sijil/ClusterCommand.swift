@@ -56,7 +56,9 @@ struct ClusterCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every group: region, leader, members, commit index, lag, centre lag, health.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print every group: region, leader, members, commit index, lag, centre lag, health.",
+            discussion: "Exit status 0 when every node answered and every group is ok; 1 otherwise (the problems are named on standard error).")
         @OptionGroup var connection: ConnectionOptions
         @Flag(name: .long, help: "Print JSON instead of a table.") var json = false
 
@@ -78,6 +80,12 @@ struct ClusterCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
                 print(report.table())
+            }
+            // For scripts and monitoring: the status fails when the cluster is not healthy.
+            let problems = report.problems
+            if !problems.isEmpty {
+                FileHandle.standardError.write(Data("not healthy: \(problems.joined(separator: "; "))\n".utf8))
+                throw ExitCode(1)
             }
         }
     }

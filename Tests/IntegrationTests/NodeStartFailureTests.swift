@@ -43,7 +43,11 @@ import Glibc
 
         let processes = NodeProcesses(executable: try TestCluster.binary(), layout: layout)
         let outcome = await Self.startAndWait(layout: layout, processes: processes)
+        // The status of the cluster with node 2 down fails, naming it.
+        let status = try CommandLineErrorTests.run(["cluster", "status", "--dir", directory])
         await processes.stopAll()
+        #expect(status.status == 1, "\(status.standardOutput)")
+        #expect(status.standardError.contains("not healthy: node 2 unreachable"), "\(status.standardError)")
         let message = try #require(outcome, "the wait failed").description
         #expect(message.contains("node 2 exited with status"), "\(message)")
         #expect(message.contains("logs/node-2.log"), "\(message)")

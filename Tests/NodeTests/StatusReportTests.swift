@@ -33,5 +33,26 @@ import Testing
         let table = report.table()
         #expect(table.hasPrefix("REGION  GROUP  LEADER  MEMBERS"))
         #expect(table.contains("CENTER LAG"))
+        #expect(report.problems == ["group \(groups[0]) (RSK): degraded", "group \(groups[1]) (RSK): no-leader", "group \(groups[2]) (RSK): unreachable"])
+    }
+
+    /// `cluster status` fails (exit status 1) when `problems` is not empty: a node that did not
+    /// answer, a group that is not ok; warnings alone leave the cluster healthy.
+    @Test func problemsNameUnreachableNodesAndGroupsThatAreNotOk() {
+        let ok = ClusterStatusReport.Row(region: "RSK", group: 4001, leader: 1, members: [1, 2, 3, 100], learners: [], commitIndex: 9,
+                                         lag: 0, centerLag: 0, durability: "center", health: "ok")
+        var report = ClusterStatusReport(cluster: "t", rows: [ok], nodes: [
+            .init(node: 1, http: "127.0.0.1:7401", reachable: true, error: nil),
+            .init(node: 2, http: "127.0.0.1:7402", reachable: true, error: nil),
+        ])
+        report.certificateWarnings = ["node 1: certificate ends in 10 days"]
+        report.topologyWarnings = ["node 2: runs topology version 1, not 2"]
+        #expect(report.problems.isEmpty)
+        var halted = ok
+        halted.group = 4002
+        halted.health = "halted: apply failed"
+        report.rows.append(halted)
+        report.nodes.append(.init(node: 3, http: "127.0.0.1:7403", reachable: false, error: "refused"))
+        #expect(report.problems == ["node 3 unreachable", "group 4002 (RSK): halted: apply failed"])
     }
 }

@@ -25,6 +25,21 @@ public struct ClusterStatusReport: Codable, Sendable {
         public var durability: String
         /// "ok", "degraded", "no-leader", "unreachable" or "halted: ...".
         public var health: String
+
+        /// Creates a value from its parts.
+        public init(region: String, group: UInt64, leader: UInt64?, members: [UInt64], learners: [UInt64], commitIndex: UInt64,
+                    lag: UInt64?, centerLag: UInt64?, durability: String, health: String) {
+            self.region = region
+            self.group = group
+            self.leader = leader
+            self.members = members
+            self.learners = learners
+            self.commitIndex = commitIndex
+            self.lag = lag
+            self.centerLag = centerLag
+            self.durability = durability
+            self.health = health
+        }
     }
 
     /// Whether a node answered.
@@ -67,6 +82,15 @@ public struct ClusterStatusReport: Codable, Sendable {
     public var certificateWarnings: [String] = []
     /// Nodes that run an older topology version than the one asked about, one line each.
     public var topologyWarnings: [String] = []
+
+    /// What keeps the cluster from being healthy, one line each: a node that did not answer, a
+    /// group whose health is not `ok`. Empty when every node answered and every group has a
+    /// leader with every member caught up. (The warnings about certificates and topology
+    /// versions do not count: they call for work, not for a rescue.)
+    public var problems: [String] {
+        nodes.filter { !$0.reachable }.map { "node \($0.node) unreachable" }
+            + rows.filter { $0.health != "ok" }.map { "group \($0.group) (\($0.region)): \($0.health)" }
+    }
 
     /// How long before a certificate expires the status warns: the time to renew and restart
     /// each node of every region, one at a time.
