@@ -23,20 +23,30 @@ struct TestCluster {
         throw NodeConfiguration.Problem(description: "no sijil binary next to \(me.path): run `swift build` first")
     }
 
-    static func start() async throws -> TestCluster {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-it-\(UUID().uuidString)").path
+    /// The test cluster's plan (the region's nodes and the centre), on ports reserved for it.
+    static func plan() -> ClusterLayout.Plan {
         var plan = ClusterLayout.Plan()
         plan.clusterName = "sijil-test"
         let nodes = plan.regionalHosts.count + 1
         plan.basePort = TestPorts.reserve(offsets: (0..<nodes).flatMap { [$0, ClusterLayout.peerPortOffset + $0] })
-        let layout = try ClusterLayout.initialize(directory: directory, plan: plan)
+        return plan
+    }
+
+    /// Starts every node of `layout` and waits until the cluster is ready.
+    static func startNodes(layout: ClusterLayout, processes: NodeProcesses) async throws {
+        for node in layout.topology.nodes { try processes.start(node.id) }
+        let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000,
+                                   token: try DevTokens.token("operator", layout: layout))
+        try await DevCluster.waitUntilReady(topology: layout.topology, http: http, timeoutMs: CrashRecoveryTests.waitMs, processes: processes)
+    }
+
+    static func start() async throws -> TestCluster {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-it-\(UUID().uuidString)").path
+        let layout = try ClusterLayout.initialize(directory: directory, plan: plan())
         let processes = NodeProcesses(executable: try binary(), layout: layout)
         let cluster = TestCluster(layout: layout, processes: processes)
         do {
-            for node in layout.topology.nodes { try processes.start(node.id) }
-            let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: 2_000,
-                                       token: try DevTokens.token("operator", layout: layout))
-            try await DevCluster.waitUntilReady(topology: layout.topology, http: http, timeoutMs: CrashRecoveryTests.waitMs, processes: processes)
+            try await startNodes(layout: layout, processes: processes)
         } catch {
             Issue.record("the cluster did not start; node logs:\n\(cluster.logTail())")
             await cluster.stop()

@@ -35,15 +35,37 @@ public enum TestPorts {
 
     /// True when nothing listens on 127.0.0.1:`port`.
     public static func isFree(_ port: Int) -> Bool {
+        guard let fd = boundSocket(port) else { return false }
+        close(fd)
+        return true
+    }
+
+    /// A socket listening on 127.0.0.1:`port` (to hold a port a node wants), for the caller
+    /// to close; nil when the port cannot be had.
+    public static func listen(on port: Int) -> Int32? {
+        guard let fd = boundSocket(port) else { return nil }
+        guard Glibc.listen(fd, 8) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// A TCP socket bound to 127.0.0.1:`port`, or nil.
+    private static func boundSocket(_ port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) { pointer in
+        let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
+        guard bound else {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 }

@@ -72,9 +72,10 @@ public struct DevCluster: Sendable {
                 throw NodeConfiguration.Problem(description: "node \(node) exited with status \(status) before the cluster was ready; the end of \(processes.layout.directory)/logs/node-\(node).log:\n\(processes.logTail(node))")
             }
             let report = await ClusterStatusReport.collect(topology: topology, client: http)
+            // Ready is what `cluster status` calls healthy (a group is `ok` only with a leader).
+            if report.problems.isEmpty { return }
             let down = report.nodes.filter { !$0.reachable }
-            let leaderless = report.rows.filter { $0.leader == nil || $0.health != "ok" }
-            if down.isEmpty && leaderless.isEmpty { return }
+            let leaderless = report.rows.filter { $0.health != "ok" }
             last = down.isEmpty ? "groups without a healthy leader: \(leaderless.map { "\($0.group) (\($0.health))" })"
                                 : "nodes not answering: \(down.map(\.node))"
             try await Task.sleep(for: .milliseconds(200))
