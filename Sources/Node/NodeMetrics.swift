@@ -17,6 +17,7 @@ public final class NodeMetrics: Sendable {
     private let readsAnswered: Counter
     private let framesDropped: Counter
     private let deathMentionsUnwritten: Counter
+    private let deathMentionsRelayed: Counter
 
     /// Buckets from 100 µs to 5 s: an fsync here takes about 0.5 ms, a commit a few ms, and
     /// anything above a second is an incident.
@@ -37,6 +38,8 @@ public final class NodeMetrics: Sendable {
         framesDropped = registry.makeCounter(descriptor: Self.name("frames_dropped", unit: "total", "Frames the transport could not queue."))
         deathMentionsUnwritten = registry.makeCounter(descriptor: Self.name(
             "death_mentions_unwritten", unit: "total", "Death acts whose death mention this node could not put on the birth act (sijil cluster death-mentions writes them)."))
+        deathMentionsRelayed = registry.makeCounter(descriptor: Self.name(
+            "death_mentions_relayed", unit: "total", "Death mentions the national centre put on a birth act held by another region than the death act's."))
     }
 
     static func name(_ metric: String, unit: String, _ help: String) -> MetricNameDescriptor {
@@ -47,6 +50,7 @@ public final class NodeMetrics: Sendable {
     func recordTurn(_ duration: Duration) { turnSeconds.record(duration) }
     func recordDroppedFrame(to node: UInt64, reason: String) { framesDropped.increment() }
     func recordUnwrittenDeathMention() { deathMentionsUnwritten.increment() }
+    func recordRelayedDeathMention() { deathMentionsRelayed.increment() }
 
     func recordAnswer(_ result: ClientResult, isWrite: Bool, latency: Duration) {
         switch result {

@@ -16,6 +16,9 @@ public final class NodeRuntime: Sendable {
     public let logger: Logger
     /// The derived search index of the acts this node applies (nil when started without one).
     public let search: SearchIndexer?
+    /// On the national centre, the death mentions it puts on birth acts of another region than
+    /// the death act's (nil on regional nodes).
+    public let deathMentionRelay: DeathMentionRelay?
     /// The copy-signing keys the node issues copies with and the public keys it verifies them
     /// against, renewed with every topology version it takes.
     public let keyring: NodeKeyring
@@ -39,8 +42,8 @@ public final class NodeRuntime: Sendable {
     /// Serializes topology changes (two operators pushing at once).
     private let topologyUpdate = NIOLock()
 
-    private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, keyring: NodeKeyring,
-                 credentials: NodeCredentials, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
+    private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, relay: DeathMentionRelay?,
+                 keyring: NodeKeyring, credentials: NodeCredentials, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
         self.configuration = configuration
         self.certificateNotAfter = credentials.certificateNotValidAfter
         self.certificateSerial = credentials.certificateSerial
@@ -51,33 +54,42 @@ public final class NodeRuntime: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.search = search
+        self.deathMentionRelay = relay
         self.loop = loop
         self.transport = transport
         self.disk = disk
     }
 
     /// Starts a registry node: every group runs the civil-status register, and the acts it
-    /// applies feed the search index in its data directory.
+    /// applies feed the search index in its data directory and, on the national centre, the
+    /// death mentions it relays to other regions.
     public static func startRegistryNode(
         configuration: NodeConfiguration, logger: Logger, onFatal: @escaping @Sendable (String) -> Void
     ) async throws -> NodeRuntime {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let search = try SearchIndexer(directory: configuration.dataDirectory, logger: logger)
-        return try await start(
-            configuration: configuration, logger: logger, search: search,
+        let metrics = NodeMetrics()
+        let isCenter = configuration.topology.node(configuration.nodeID)?.isCenter == true
+        let relay = isCenter ? DeathMentionRelay(nodeID: configuration.nodeID, metrics: metrics, logger: logger) : nil
+        let search = try SearchIndexer(directory: configuration.dataDirectory, logger: logger, relay: relay)
+        let runtime = try await start(
+            configuration: configuration, logger: logger, metrics: metrics, search: search, relay: relay,
             machines: { descriptor in search.machine(for: descriptor.id) }, onFatal: onFatal)
+        relay?.start(gateway: RegistryGateway(nodeID: runtime.nodeID, topology: { runtime.topology }) { request in await runtime.submit(request) })
+        return runtime
     }
 
     /// Opens the store, starts the transport and the loop, and creates the groups this node
     /// hosts (recovering whatever is already on disk).
     /// - Parameters:
+    ///   - metrics: the node's metrics (new ones when nil).
     ///   - search: the search index fed after every turn, if any.
+    ///   - relay: the centre's death-mention relay, fed by `search`; closed at shutdown.
     ///   - machines: the state machine of each group, by its descriptor.
     ///   - onFatal: called when the node cannot go on safely (a failed durable write); the
     ///     process should exit and be restarted, recovering from disk.
     public static func start(
-        configuration: NodeConfiguration, logger: Logger, search: SearchIndexer? = nil,
-        machines: @escaping @Sendable (GroupDescriptor) -> any StateMachine,
+        configuration: NodeConfiguration, logger: Logger, metrics: NodeMetrics? = nil, search: SearchIndexer? = nil,
+        relay: DeathMentionRelay? = nil, machines: @escaping @Sendable (GroupDescriptor) -> any StateMachine,
         onFatal: @escaping @Sendable (String) -> Void
     ) async throws -> NodeRuntime {
         let topology = configuration.topology
@@ -86,7 +98,7 @@ public final class NodeRuntime: Sendable {
         }
         let keyring = try NodeKeyring(configuration: configuration)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let metrics = NodeMetrics()
+        let metrics = metrics ?? NodeMetrics()
         let disk = try RocksDisk(path: configuration.dataDirectory + "/db", metrics: metrics)
         let credentials = try NodeCredentials.load(
             certificateFile: configuration.certificatePath, privateKeyFile: configuration.privateKeyPath,
@@ -114,7 +126,7 @@ public final class NodeRuntime: Sendable {
         loop.enqueue(.createGroups(hosted))
         logger.info("node started", metadata: ["node": "\(me.id)", "groups": "\(hosted.map(\.id))", "peer": "\(listen.host):\(listen.port)"])
         metrics.recordCertificates(nodeNotAfter: credentials.certificateNotValidAfter, authorityNotAfter: credentials.authorityNotValidAfter)
-        return NodeRuntime(configuration: configuration, metrics: metrics, logger: logger, search: search, keyring: keyring,
+        return NodeRuntime(configuration: configuration, metrics: metrics, logger: logger, search: search, relay: relay, keyring: keyring,
                            credentials: credentials, loop: loop, transport: transport, disk: disk)
     }
 
@@ -230,6 +242,7 @@ public final class NodeRuntime: Sendable {
 
     /// Stops accepting work, finishes the current turn, closes the transport and the store.
     public func shutdown() async {
+        await deathMentionRelay?.close()
         loop.stop()
         await search?.close()
         await transport.shutdown()

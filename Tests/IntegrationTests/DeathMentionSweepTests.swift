@@ -7,6 +7,9 @@ import Testing
 /// act was in the register gets its mention once the birth act is there, and a second sweep
 /// changes nothing.
 @Suite(.serialized) struct DeathMentionSweepTests {
+    /// The officer who draws up the test's death acts.
+    static let officer = OfficerRef(identifier: "OEC-0401001-01", nameArabic: "سعيد الإدريسي", nameLatin: "Said Idrissi")
+
     static func death(birthAct: ActID, recordedAt: Timestamp, office: UInt32 = 401001) throws -> [UInt8] {
         let yesterday = GregorianDate(daysSinceEpoch: recordedAt.date.daysSinceEpoch - 1)
         let family = Name(arabic: "العلوي", latin: "El Alaoui")
@@ -15,7 +18,6 @@ import Testing
             birthDate: nil, birthPlace: nil, birthAct: birthAct, fatherName: nil, motherName: nil, deathDate: DualDate(gregorian: yesterday),
             deathTime: TimeOfDay(hour: 6, minute: 30), deathPlace: Place(arabic: "الرباط", latin: "Rabat"),
             declarant: Declarant(name: PersonName(givenName: Name(arabic: "أحمد", latin: "Ahmed"), familyName: family), relation: .father))
-        let officer = OfficerRef(identifier: "OEC-0401001-01", nameArabic: "سعيد الإدريسي", nameLatin: "Said Idrissi")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Array(try encoder.encode(RegisterDeathBody(officer: officer, declaration: declaration, recordedAt: recordedAt)))

@@ -13,7 +13,7 @@ import Glibc
 @Suite struct NodeStartFailureTests {
     @Test(arguments: ["http", "peer"])
     func aNodeWhosePortIsTakenFailsTheStartWithItsLog(port kind: String) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-it-\(UUID().uuidString)").path
+        let directory = TestCluster.newDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let layout = try ClusterLayout.initialize(directory: directory, plan: TestCluster.plan())
         let node = try #require(layout.topology.nodes.first { $0.id == 2 })

@@ -40,9 +40,14 @@ struct TestCluster {
         try await DevCluster.waitUntilReady(topology: layout.topology, http: http, timeoutMs: CrashRecoveryTests.waitMs, processes: processes)
     }
 
-    static func start() async throws -> TestCluster {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sijil-it-\(UUID().uuidString)").path
-        let layout = try ClusterLayout.initialize(directory: directory, plan: plan())
+    /// A new cluster directory for a test (removed by `stop`).
+    static func newDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sijil-it-\(UUID().uuidString)").path
+    }
+
+    /// Starts the nodes of `layout`, or of a new cluster made from `plan()`.
+    static func start(layout: ClusterLayout? = nil) async throws -> TestCluster {
+        let layout = try layout ?? ClusterLayout.initialize(directory: newDirectory(), plan: plan())
         let processes = NodeProcesses(executable: try binary(), layout: layout)
         let cluster = TestCluster(layout: layout, processes: processes)
         do {
@@ -55,10 +60,10 @@ struct TestCluster {
         return cluster
     }
 
-    /// Runs `body` on a new cluster and stops it afterwards, also when `body` fails (the end of
+    /// Runs `body` on a new cluster (or on the nodes of `layout`) and stops it afterwards, also when `body` fails (the end of
     /// every node's log is recorded first: the logs go with the directory).
-    static func with(_ body: (TestCluster) async throws -> Void) async throws {
-        let cluster = try await start()
+    static func with(layout: ClusterLayout? = nil, _ body: (TestCluster) async throws -> Void) async throws {
+        let cluster = try await start(layout: layout)
         do {
             try await body(cluster)
         } catch {

@@ -24,30 +24,46 @@ public enum DeathMentions {
     /// Proposes the death mention of `death` (drawn up as `deathAct` at `recordedAt` by
     /// `officer`) on its birth act, audited with `audit`. Nil when the death act names no birth
     /// act; otherwise whether the birth act carries the mention, and why not. One not written
-    /// is logged and counted (`sijil_death_mentions_unwritten_total`), for the sweep.
+    /// is logged and counted (`sijil_death_mentions_unwritten_total`), for the sweep; one held
+    /// by another region is neither: the national centre puts it there (`DeathMentionRelay`).
     static func write(_ death: DeathDeclaration, deathAct: ActID, officer: OfficerRef, recordedAt: Timestamp,
                       audit: AuditRecord, gateway: RegistryGateway, metrics: NodeMetrics?, logger: Logger?) async -> DeathMentionStatus? {
-        let status = await propose(death, deathAct: deathAct, officer: officer, recordedAt: recordedAt, audit: audit, gateway: gateway)
-        if let status, !status.written {
+        guard let birthAct = birthAct(of: death) else { return nil }
+        let attempt = await propose(mention(of: death, deathAct: deathAct, birthAct: birthAct, officer: officer, recordedAt: recordedAt),
+                                    audit: audit, gateway: gateway)
+        var status = attempt.status
+        if status.code == otherRegionCode {
+            status.message = "the birth act is held by another region: the national centre puts the mention on it once it holds this death act (\(status.message ?? ""))"
+        } else if !status.written {
             metrics?.recordUnwrittenDeathMention()
             logger?.warning("death mention on \(status.birthAct) for \(deathAct.path) not written: \(status.code ?? "") \(status.message ?? "")")
         }
         return status
     }
 
-    private static func propose(_ death: DeathDeclaration, deathAct: ActID, officer: OfficerRef, recordedAt: Timestamp,
-                                audit: AuditRecord, gateway: RegistryGateway) async -> DeathMentionStatus? {
-        guard let birthAct = birthAct(of: death) else { return nil }
-        let request = RegistryRequest(
+    /// The code of a birth act held by another region (`APIError.otherRegion`).
+    static let otherRegionCode = "other_region"
+
+    /// The request that puts the death mention of `death` on `birthAct`.
+    static func mention(of death: DeathDeclaration, deathAct: ActID, birthAct: ActID, officer: OfficerRef, recordedAt: Timestamp) -> RegistryRequest {
+        RegistryRequest(
             requestID: requestID(deathAct: deathAct), recordedAt: recordedAt, officer: officer,
             operation: .appendMention(target: birthAct, body: .death(DeathMention(deathDate: death.deathDate, deathPlace: death.deathPlace, deathAct: deathAct))))
+    }
+
+    /// One proposal of a death mention: whether the birth act carries it, and whether a failure
+    /// may pass if proposed again (no leader, a timeout, an overloaded node) rather than being
+    /// the register's answer or a place this node cannot write.
+    static func propose(_ request: RegistryRequest, audit: AuditRecord, gateway: RegistryGateway) async -> (status: DeathMentionStatus, retryable: Bool) {
+        guard case .appendMention(let birthAct, _) = request.operation else { preconditionFailure("a death mention appends a mention") }
         do {
             let receipt = try await gateway.write(request, office: birthAct.register.office, field: "declaration.birthAct", audit: audit)
-            return DeathMentionStatus(birthAct: birthAct.path, written: true, mentionSequence: receipt.entry.mentionSequence)
+            return (DeathMentionStatus(birthAct: birthAct.path, written: true, mentionSequence: receipt.entry.mentionSequence), false)
         } catch {
             let violation = error.violations.first
-            return DeathMentionStatus(birthAct: birthAct.path, written: false, code: violation?.rule.code ?? error.code,
-                                      message: violation?.reason ?? error.message)
+            let status = DeathMentionStatus(birthAct: birthAct.path, written: false, code: violation?.rule.code ?? error.code,
+                                            message: violation?.reason ?? error.message)
+            return (status, violation == nil && error.retryAfterSeconds != nil)
         }
     }
 }
@@ -61,7 +77,8 @@ public struct DeathMentionStatus: Codable, Sendable, Equatable {
     /// The mention's sequence on the birth act, when written.
     public var mentionSequence: UInt32?
     /// Why not, when not written (an error code, e.g. `registry.act_not_found` for a birth act
-    /// not yet digitised, `other_region` for a birth act another region holds).
+    /// not yet digitised, `other_region` for a birth act another region holds: the national
+    /// centre writes that one, `DeathMentionRelay`).
     public var code: String?
     /// Why not, for people.
     public var message: String?

@@ -23,6 +23,8 @@ public final class SearchIndexer: Sendable {
     private let pending = NIOLockedValueBox<[Work]>([])
     private let consumer: Task<Void, Never>
     private let counters = NIOLockedValueBox(Counters())
+    /// Given the acts each turn draws up (on the national centre: `DeathMentionRelay`).
+    private let relay: DeathMentionRelay?
 
     /// Record batches waiting to be written to SQLite (one per turn, written together by the
     /// next transaction); beyond this the index is rebuilt rather than letting the queue hold
@@ -58,7 +60,9 @@ public final class SearchIndexer: Sendable {
 
     /// Opens (or creates) the index at `directory/search.sqlite`. When the previous run did not
     /// stop cleanly, or the file has another layout, the index is dropped and `needsRebuild` is set.
-    public init(directory: String, logger: Logger) throws {
+    /// The acts each turn draws up also go to `relay`, read once for both.
+    public init(directory: String, logger: Logger, relay: DeathMentionRelay? = nil) throws {
+        self.relay = relay
         let path = directory + "/search.sqlite"
         cleanMarkerPath = directory + "/search.clean"
         self.logger = logger
@@ -167,8 +171,10 @@ public final class SearchIndexer: Sendable {
         }
         guard !outcomes.isEmpty else { return }
         var records: [ActRecord] = []
+        var created: [Act] = []
         for (group, touched) in outcomes {
             guard let reader = core.stateReader(for: group) else { continue }
+            let drawnUp = relay == nil ? [] : Set(touched.lazy.filter(\.created).map(\.id))
             for (id, withMentions) in Self.reads(touched) {
                 do {
                     if withMentions {
@@ -176,11 +182,13 @@ public final class SearchIndexer: Sendable {
                     } else if let act = try RegistryQueries.act(id, in: reader) {
                         records.append(ActRecord(act: act, mentions: []))
                     }
+                    if drawnUp.contains(id), let record = records.last, record.act.id == id { created.append(record.act) }
                 } catch {
                     logger.error("reading act \(id) for the search index: \(error)")
                 }
             }
         }
+        if !created.isEmpty { relay?.observe(createdActs: created) }
         if !records.isEmpty { enqueue(.upsert(records)) }
     }
 

@@ -1,0 +1,85 @@
+import Foundation
+import Node
+import Registry
+import Testing
+import TestSupport
+
+/// A death act drawn up in one region that names a birth act of another: the regional node
+/// cannot write there and says so, and the national centre puts the mention on the birth act,
+/// with the request id the sweep uses, so the sweep then finds it present.
+@Suite(.serialized) struct CrossRegionDeathMentionTests {
+    /// Rabat-Salé-Kénitra (401-403) and Casablanca-Settat (601-603), one shard each, and the
+    /// centre, on loopback ports reserved for the test.
+    static func plan() -> ClusterPlan {
+        let base = TestPorts.reserve(offsets: (0..<7).flatMap { [$0, ClusterLayout.peerPortOffset + $0] })
+        func node(_ id: UInt64, _ k: Int) -> ClusterPlan.PlannedNode {
+            ClusterPlan.PlannedNode(id: id, host: "127.0.0.1", httpPort: base + k, peerPort: base + ClusterLayout.peerPortOffset + k)
+        }
+        return ClusterPlan(name: "sijil-test", httpPort: base, peerPort: base + ClusterLayout.peerPortOffset, center: node(100, 6), regions: [
+            ClusterPlan.PlannedRegion(key: "RSK", shards: 1, nodes: [node(401, 0), node(402, 1), node(403, 2)]),
+            ClusterPlan.PlannedRegion(key: "CS", shards: 1, nodes: [node(601, 3), node(602, 4), node(603, 5)]),
+        ])
+    }
+
+    static func counter(_ http: HTTPSClient, _ node: ClusterTopology.Node, _ name: String) async throws -> String? {
+        let text = try await http.send("GET", node.http, "/metrics").text
+        return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map(String.init)
+    }
+
+    @Test func theCentrePutsTheMentionOfAnotherRegionsDeathActOnTheBirthAct() async throws {
+        let roadmap = try Roadmap.load(path: LabNetwork.repositoryRoot + "/Cluster/roadmap.toml")
+        let layout = try ClusterLayout.initialize(directory: TestCluster.newDirectory(), plan: Self.plan(), regions: ["RSK", "CS"], roadmap: roadmap)
+        try await TestCluster.with(layout: layout) { cluster in try await check(cluster) }
+    }
+
+    func check(_ cluster: TestCluster) async throws {
+        let topology = cluster.layout.topology
+        let rsk = RegistryClient(http: try cluster.layout.registrarClient(region: try #require(topology.region("RSK"))),
+                                 addresses: topology.replicaNodes(of: try #require(topology.region("RSK"))).filter { !$0.isCenter }.map(\.http))
+        let cs = RegistryClient(http: try cluster.layout.registrarClient(region: try #require(topology.region("CS"))),
+                                addresses: topology.replicaNodes(of: try #require(topology.region("CS"))).filter { !$0.isCenter }.map(\.http))
+        let now = Timestamp.minute(of: Date())
+
+        let birth = try await rsk.write(path: "/v1/acts/births", body: try TestActs.birth(office: 401003, writer: 0, n: 1, recordedAt: now))
+        try #require(birth.status == 201, "HTTP \(birth.status) \(birth.text)")
+        let birthAct = try birth.decode(WriteResponse.self).actID
+
+        // Drawn up in Casablanca: its node holds no replica of Rabat's groups.
+        let death = try await cs.write(path: "/v1/acts/deaths", body: try DeathMentionSweepTests.death(birthAct: birthAct, recordedAt: now, office: 601001))
+        try #require(death.status == 201, "HTTP \(death.status) \(death.text)")
+        let deathAct = try death.decode(WriteResponse.self)
+        #expect(deathAct.deathMention?.written == false && deathAct.deathMention?.code == "other_region", "\(String(describing: deathAct.deathMention))")
+        #expect(deathAct.deathMention?.message?.contains("national centre") == true, "\(String(describing: deathAct.deathMention))")
+
+        // The centre proposes it once it has applied the death act: wait for that state.
+        let deadline = ContinuousClock.now + .milliseconds(CrashRecoveryTests.waitMs)
+        var mentions: [MarginalMention] = []
+        while mentions.isEmpty {
+            try #require(ContinuousClock.now < deadline, "the birth act \(birthAct.path) got no death mention within \(CrashRecoveryTests.waitMs) ms")
+            let read = try await rsk.get("/v1/acts/\(birthAct.path)")
+            try #require(read.status == 200, "HTTP \(read.status) \(read.text)")
+            mentions = try read.decode(ActResponse.self).record.mentions
+            if mentions.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        guard case .death(let mention)? = mentions.first?.body, mentions.count == 1 else {
+            Issue.record("the birth act's mentions: \(mentions.map(\.body))")
+            return
+        }
+        #expect(mention.deathAct == deathAct.actID)
+        #expect(mentions.first?.officer == DeathMentionSweepTests.officer, "the death act's officer, as a mention written in its own region")
+
+        let http = try cluster.http("operator")
+        let center = try #require(topology.node(ClusterLayout.centerNodeID))
+        #expect(try await Self.counter(http, center, "sijil_death_mentions_relayed_total") == "sijil_death_mentions_relayed_total 1")
+        for node in topology.nodes where node.region == "CS" {
+            #expect(try await Self.counter(http, node, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 0",
+                    "node \(node.id) did not count for the sweep a mention the centre writes")
+        }
+
+        // The sweep proposes with the same request id: it finds the mention there.
+        let run = try CommandLineErrorTests.run(["cluster", "death-mentions", "--dir", cluster.layout.directory, "--region", "CS", "--json"])
+        try #require(run.status == 0, "\(run.standardOutput) \(run.standardError)")
+        let reports = try JSONDecoder().decode([DeathMentionSweep.Report].self, from: Data(run.standardOutput.utf8))
+        #expect(reports.first?.findings.map(\.outcome) == ["present"], "\(reports)")
+    }
+}
