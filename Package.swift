@@ -1,6 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// What a test needs to open its own TLS connections and servers on real sockets.
+let tlsSockets: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+]
+
 let package = Package(
     name: "Sijil",
     platforms: [.macOS(.v14)],
@@ -78,11 +85,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), "TestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Node", "Registry", "Services", "TestSupport"]),
+            ] + tlsSockets),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Node", "Registry", "Services", "TestSupport"] + tlsSockets),
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(
             name: "ServicesTests",

@@ -24,12 +24,18 @@ public final class NodeRuntime: Sendable {
     public let keyring: NodeKeyring
     /// The access tokens refused before they expire, renewed with every topology version it takes.
     public let revocations: TokenRevocations
-    /// The end of validity of the certificate the node started with.
-    public let certificateNotAfter: Date
-    /// The serial number of the certificate the node started with.
-    public let certificateSerial: String
+    /// The node's certificate and key as it presents them now: the ones it started with, or
+    /// the ones last taken by `reloadCertificate`.
+    public var credentials: NodeCredentials { currentCredentials.withLockedValue { $0 } }
+    /// The end of validity of the certificate the node presents.
+    public var certificateNotAfter: Date { credentials.certificateNotValidAfter }
+    /// The serial number of the certificate the node presents.
+    public var certificateSerial: String { credentials.certificateSerial }
     /// The end of validity of the cluster CA's certificate.
-    public let authorityNotAfter: Date
+    public var authorityNotAfter: Date { credentials.authorityNotValidAfter }
+    private let currentCredentials: NIOLockedValueBox<NodeCredentials>
+    /// Serializes certificate reloads.
+    private let credentialsUpdate = NIOLock()
     let loop: NodeLoop
     let transport: Transport
     let disk: RocksDisk
@@ -45,9 +51,7 @@ public final class NodeRuntime: Sendable {
     private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, relay: DeathMentionRelay?,
                  keyring: NodeKeyring, credentials: NodeCredentials, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
         self.configuration = configuration
-        self.certificateNotAfter = credentials.certificateNotValidAfter
-        self.certificateSerial = credentials.certificateSerial
-        self.authorityNotAfter = credentials.authorityNotValidAfter
+        self.currentCredentials = NIOLockedValueBox(credentials)
         self.keyring = keyring
         self.revocations = TokenRevocations(configuration.topology.revokedTokens ?? [])
         self.currentTopology = NIOLockedValueBox(configuration.topology)
@@ -152,6 +156,31 @@ public final class NodeRuntime: Sendable {
             result = await loop.submit(request)
         }
         return result
+    }
+
+    /// Reads the node's certificate and key files again (a renewal copied in place) and
+    /// presents them from now on: on the connections its API and its transport accept or dial
+    /// next, without a restart. Connections already made keep the certificate they were made
+    /// with until they close. The files are checked as at start (the node's own id, signed by
+    /// the cluster CA, valid now), and the CA must be the one the node runs with: a new CA
+    /// needs every node restarted (docs/TRANSPORT.md). A refused reload changes nothing.
+    public func reloadCertificate() throws -> NodeCredentials {
+        try credentialsUpdate.withLock {
+            let loaded = try NodeCredentials.load(
+                certificateFile: configuration.certificatePath, privateKeyFile: configuration.privateKeyPath,
+                authorityCertificateFile: configuration.caCertificatePath, now: Date())
+            guard loaded.nodeID == nodeID else {
+                throw NodeConfiguration.Problem(description: "\(configuration.certificatePath) is the certificate of node \(loaded.nodeID), not \(nodeID); nothing was changed")
+            }
+            guard loaded.authority == credentials.authority else {
+                throw NodeConfiguration.Problem(description: "\(configuration.caCertificatePath) is not the CA this node runs with; a new CA needs every node restarted; nothing was changed")
+            }
+            try transport.renewCredentials(loaded)
+            currentCredentials.withLockedValue { $0 = loaded }
+            metrics.recordCertificates(nodeNotAfter: loaded.certificateNotValidAfter, authorityNotAfter: loaded.authorityNotValidAfter)
+            logger.info("certificate reloaded", metadata: ["serial": "\(loaded.certificateSerial)", "not_after": "\(loaded.certificateNotValidAfter)"])
+            return loaded
+        }
     }
 
     /// Every hosted group as this node sees it.

@@ -8,8 +8,7 @@ struct ConnectionContext: Sendable {
     let localNodeID: UInt64
     let group: MultiThreadedEventLoopGroup
     let limits: TransportLimits
-    let serverTLS: NIOSSLContext
-    let clientTLS: NIOSSLContext
+    let tls: TLSContexts
     let observer: TransportObserver
     let inbound: InboundQueue
     let inboundConnections: InboundConnections

@@ -48,7 +48,7 @@ extension ConnectionContext {
         let peers = self.peers
         let pending = try configurePipeline(
             of: channel,
-            tls: NIOSSLServerHandler(context: serverTLS),
+            tls: NIOSSLServerHandler(context: tls.server),
             role: .acceptor(isPeer: { peers.contains($0) }),
             last: InboundDelivery(queue: inbound)
         )

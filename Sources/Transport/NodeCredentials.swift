@@ -18,9 +18,12 @@ public struct NodeCredentials: Sendable {
     /// certificates of the same node apart, e.g. before and after a renewal.
     public let certificateSerial: String
 
-    let certificate: NIOSSLCertificate
-    let privateKey: NIOSSLPrivateKey
-    let authority: NIOSSLCertificate
+    /// The node certificate, as the TLS library takes it.
+    public let certificate: NIOSSLCertificate
+    /// The node's private key, as the TLS library takes it.
+    public let privateKey: NIOSSLPrivateKey
+    /// The cluster CA certificate, as the TLS library takes it.
+    public let authority: NIOSSLCertificate
 
     /// Parses and cross-checks the three PEM documents.
     ///

@@ -82,7 +82,7 @@ extension ConnectionContext {
                     channel.closeFuture.whenComplete { _ in link.detach(channel) }
                     return try context.configurePipeline(
                         of: channel,
-                        tls: NIOSSLClientHandler(context: context.clientTLS, serverHostname: serverHostname),
+                        tls: NIOSSLClientHandler(context: context.tls.client, serverHostname: serverHostname),
                         role: .dialer(expectedPeer: link.nodeID),
                         last: OutboundWritability(link: link)
                     )

@@ -60,14 +60,7 @@ public final class Transport: Sendable {
         guard credentials.nodeID == configuration.localNodeID else {
             throw .credentialsNodeIDMismatch(configured: configuration.localNodeID, certificate: credentials.nodeID)
         }
-        let serverTLS: NIOSSLContext
-        let clientTLS: NIOSSLContext
-        do {
-            serverTLS = try NIOSSLContext(configuration: credentials.tlsConfiguration(for: .inbound))
-            clientTLS = try NIOSSLContext(configuration: credentials.tlsConfiguration(for: .outbound))
-        } catch {
-            throw .tlsSetupFailed(detail: String(describing: error))
-        }
+        let tls = try TLSContexts(credentials)
         let (events, continuation) = AsyncStream.makeStream(
             of: TransportEvent.self,
             bufferingPolicy: .bufferingNewest(TransportLimits.eventsBufferedMax)
@@ -78,8 +71,7 @@ public final class Transport: Sendable {
             localNodeID: configuration.localNodeID,
             group: group,
             limits: limits,
-            serverTLS: serverTLS,
-            clientTLS: clientTLS,
+            tls: tls,
             observer: TransportObserver(logger: logger, continuation: continuation),
             inbound: InboundQueue(framesMax: limits.inboundQueueFramesMax, bytesMax: limits.inboundQueueBytesMax),
             inboundConnections: InboundConnections(pendingMax: limits.pendingHandshakesMax),
@@ -151,6 +143,17 @@ public final class Transport: Sendable {
     /// - Parameter maxFrames: the most frames to return, at least 1.
     public func receiveAvailable(maxFrames: Int) -> [InboundFrame] {
         context.inbound.receiveAvailable(maxFrames: maxFrames)
+    }
+
+    /// Presents `credentials` (this node's renewed certificate) on every connection accepted or
+    /// dialled from now on. Connections already made keep going with the certificate they were
+    /// made with: TLS checks a certificate only when a connection is made, and the old one stays
+    /// valid until its end date. Credentials of another node are refused and change nothing.
+    public func renewCredentials(_ credentials: NodeCredentials) throws(TransportError) {
+        guard credentials.nodeID == localNodeID else {
+            throw .credentialsNodeIDMismatch(configured: localNodeID, certificate: credentials.nodeID)
+        }
+        try context.tls.take(credentials)
     }
 
     /// Replaces the peer list of a running transport (a region joining, a node replaced).

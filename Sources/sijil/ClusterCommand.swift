@@ -6,7 +6,7 @@ struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster", abstract: "Create and operate a cluster.",
         subcommands: [Init.self, Status.self, AddRegion.self, AddNode.self, ReplaceNode.self, RemoveNode.self, TransferLeader.self,
-                      SetDurability.self, SplitShard.self, PushTopology.self, FillGroups.self, Verify.self, DeathMentionsCommand.self, RenewCert.self, Backup.self, Restore.self,
+                      SetDurability.self, SplitShard.self, PushTopology.self, FillGroups.self, Verify.self, DeathMentionsCommand.self, RenewCert.self, ReloadCert.self, Backup.self, Restore.self,
                       RecoverRegion.self])
 
     struct Init: AsyncParsableCommand {

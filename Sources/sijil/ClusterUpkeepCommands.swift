@@ -24,7 +24,36 @@ extension ClusterCommand {
             if let (notAfter, _, authority) = renewed.values.first, authority.timeIntervalSince(notAfter) < 86_400 {
                 print("shortened to the cluster CA's end (\(iso.string(from: authority))): a new CA must be made and distributed before then")
             }
-            print("copy each node's two files to its host, then restart the nodes one at a time (each rejoins before the next stops); cluster status shows each node's certificate dates")
+            print("copy each node's two files to its host, over the files its configuration names, then run `sijil cluster reload-cert` (or restart the nodes one at a time); cluster status shows each node's certificate dates")
+        }
+    }
+
+    struct ReloadCert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reload-cert",
+            abstract: "Have running nodes read their certificate and key files again and present them from the next connection on, without a restart.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(name: .long, parsing: .upToNextOption, help: "The node ids (every active node when absent).") var id: [UInt64] = []
+
+        func run() async throws {
+            guard let topology = try connection.loadTopology() else { throw ValidationError("give --dir or --topology") }
+            let http = try connection.http(role: "operator")
+            var failed = false
+            for nodeID in id.isEmpty ? topology.activeNodes.map(\.id) : id {
+                guard let node = topology.node(nodeID) else { throw ValidationError("no node \(nodeID) in the topology") }
+                guard let response = try? await http.send("POST", node.http, "/v1/admin/certificate/reload") else {
+                    print("node \(nodeID): unreachable at \(node.http)")
+                    failed = true
+                    continue
+                }
+                if response.status == 200, let body = try? response.decode(CertificateReloadedBody.self) {
+                    print("node \(nodeID): presents serial \(body.certificateSerial), valid until \(body.certificateNotAfter)")
+                } else {
+                    print("node \(nodeID): HTTP \(response.status) \(response.text)")
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode(1) }
         }
     }
 

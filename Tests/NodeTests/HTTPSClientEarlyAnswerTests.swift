@@ -4,6 +4,7 @@ import NIOPosix
 import NIOSSL
 import Node
 import Testing
+import Transport
 
 /// The client keeps a server's answer that comes, with the end of the server's side of the
 /// connection, before the client has finished sending its request. A node refusing a token
@@ -45,7 +46,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let layout = try ClusterLayout.initialize(directory: directory, plan: SingleNodeFixture.onePlan())
         let configuration = try NodeConfiguration.load(path: layout.configurationPath(node: 1))
-        let context = try NIOSSLContext(configuration: try NodeAPI.tlsConfiguration(configuration: configuration))
+        let credentials = try NodeCredentials.load(certificateFile: configuration.certificatePath, privateKeyFile: configuration.privateKeyPath,
+                                                   authorityCertificateFile: configuration.caCertificatePath, now: Date())
+        let context = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: [.certificate(credentials.certificate)],
+                                                                                 privateKey: .privateKey(credentials.privateKey)))
 
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(.allowRemoteHalfClosure, value: true)

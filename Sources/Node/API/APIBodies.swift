@@ -170,6 +170,23 @@ public struct AdminResponse: Codable, Sendable, Equatable {
     public var message: String
 }
 
+/// `POST /v1/admin/certificate/reload`: the certificate the node presents from now on.
+public struct CertificateReloadedBody: Codable, Sendable, Equatable {
+    /// The node.
+    public var node: UInt64
+    /// The certificate's serial number.
+    public var certificateSerial: String
+    /// Its end of validity (ISO 8601, UTC).
+    public var certificateNotAfter: String
+
+    /// Creates a value from its parts.
+    public init(node: UInt64, certificateSerial: String, certificateNotAfter: String) {
+        self.node = node
+        self.certificateSerial = certificateSerial
+        self.certificateNotAfter = certificateNotAfter
+    }
+}
+
 /// `GET /v1/cluster/status`: one node's view.
 public struct NodeStatusBody: Codable, Sendable, Equatable {
     /// The node id.

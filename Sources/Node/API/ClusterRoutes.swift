@@ -4,6 +4,7 @@ import NIOCore
 import NodeCore
 import Raft
 import Registry
+import Transport
 
 /// Health, metrics, status and the administrative operations of the cluster CLI.
 struct ClusterRoutes: Sendable {
@@ -54,6 +55,18 @@ struct ClusterRoutes: Sendable {
             } catch {
                 throw APIError(.unprocessableContent, "invalid_topology", "\(error)", field: "topology")
             }
+        }
+        router.post("/v1/admin/certificate/reload") { request, _ in
+            try access.require(request, .administerCluster)
+            let credentials: NodeCredentials
+            do {
+                credentials = try runtime.reloadCertificate()
+            } catch {
+                throw APIError(.unprocessableContent, "invalid_certificate", "\(error)", field: "certificate")
+            }
+            return HTTPResponses.json(CertificateReloadedBody(
+                node: runtime.nodeID, certificateSerial: credentials.certificateSerial,
+                certificateNotAfter: ISO8601DateFormatter().string(from: credentials.certificateNotValidAfter)))
         }
     }
 

@@ -45,12 +45,21 @@ public enum NodeAPI {
         return router
     }
 
-    /// The server TLS configuration from the node's certificate and key.
-    public static func tlsConfiguration(configuration: NodeConfiguration) throws -> TLSConfiguration {
-        let chain = try NIOSSLCertificate.fromPEMFile(configuration.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
-        let key = try NIOSSLPrivateKey(file: configuration.privateKeyPath, format: .pem)
-        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+    /// The server TLS configuration: the certificate and key the node presents now, looked up
+    /// at every handshake, so that a certificate reloaded without a restart
+    /// (`NodeRuntime.reloadCertificate`) is presented from the next connection on.
+    public static func tlsConfiguration(runtime: NodeRuntime) -> TLSConfiguration {
+        let started = runtime.credentials
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: [.certificate(started.certificate)], privateKey: .privateKey(started.privateKey))
         tls.minimumTLSVersion = .tlsv12
+        tls.sslContextCallback = { [runtime] _, promise in
+            let now = runtime.credentials
+            guard now.certificateSerial != started.certificateSerial else { return promise.succeed(.noChanges) }
+            var override = NIOSSLContextConfigurationOverride()
+            override.certificateChain = [.certificate(now.certificate)]
+            override.privateKey = .privateKey(now.privateKey)
+            promise.succeed(override)
+        }
         return tls
     }
 
@@ -70,7 +79,7 @@ public enum NodeAPI {
         let router = router(runtime: runtime)
         return Application(
             router: router,
-            server: try .tls(.http1(), tlsConfiguration: tlsConfiguration(configuration: configuration)),
+            server: try .tls(.http1(), tlsConfiguration: tlsConfiguration(runtime: runtime)),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "sijil"),
             logger: logger)
     }
