@@ -31,7 +31,7 @@ public struct NodeService: Service {
         }
         do {
             let address = try NodeAPI.httpAddress(runtime: runtime)
-            let app = try NodeAPI.application(runtime: runtime, logger: logger)
+            let app = try NodeAPI.application(runtime: runtime, address: address, logger: logger)
             logger.info("serving the API", metadata: ["node": "\(runtime.nodeID)", "http": "\(address.host):\(address.port)"])
             do {
                 try await app.run()

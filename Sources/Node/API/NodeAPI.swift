@@ -72,10 +72,8 @@ public enum NodeAPI {
         return address
     }
 
-    /// The application serving `runtime` on the node's HTTP address.
-    public static func application(runtime: NodeRuntime, logger: Logger) throws -> some ApplicationProtocol {
-        let configuration = runtime.configuration
-        let address = try httpAddress(runtime: runtime)
+    /// The application serving `runtime` on `address` (`httpAddress(runtime:)`).
+    public static func application(runtime: NodeRuntime, address: HostPort, logger: Logger) throws -> some ApplicationProtocol {
         let router = router(runtime: runtime)
         return Application(
             router: router,
