@@ -89,7 +89,7 @@ struct TokenCommand: AsyncParsableCommand {
                 // Signed by this cluster (revoked already or not): an expired token needs no revocation.
                 switch AccessControl(topology: layout.topology, revocations: TokenRevocations(), now: { now }).check(text) {
                 case .success(let claims):
-                    revocation = ClusterTopology.Revocation(tokenID: claims.tokenID, reason: reason, revokedAt: stamp)
+                    revocation = ClusterTopology.Revocation(tokenID: claims.tokenID, expiresAt: claims.expiresAtSeconds, reason: reason, revokedAt: stamp)
                     let expires = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(claims.expiresAtSeconds)))
                     what = "token \(claims.tokenID) of \(claims.subject) (\(claims.role.name), valid until \(expires))"
                 case .failure(.expired(let at)):
@@ -104,11 +104,13 @@ struct TokenCommand: AsyncParsableCommand {
             default:
                 throw ValidationError("give either a token or --subject")
             }
-            let next = try layout.topology.revoking(revocation)
+            let next = try layout.topology.revoking(revocation, now: now)
             let pushed = next ?? layout.topology
             if let next {
+                let dropped = (layout.topology.revokedTokens ?? []).count + 1 - (next.revokedTokens ?? []).count
                 try layout.save(next)
                 say("topology version \(next.effectiveVersion): revoked \(what): \(reason)")
+                if dropped > 0 { say("\(dropped) revocations left out: every token they covered expired more than a day ago") }
             } else {
                 say("already revoked in topology version \(layout.topology.effectiveVersion); pushing it again")
             }

@@ -41,7 +41,10 @@ import Testing
 
             let again = try CommandLineErrorTests.run(["token", "revoke", "--dir", directory, lost, "--reason", "laptop lost"])
             #expect(again.status == 0 && again.standardOutput.contains("already revoked"), "\(again.standardOutput) \(again.standardError)")
-            #expect(try ClusterLayout.open(directory: directory).topology.revokedTokens?.count == 1)
+            let listed = try #require(try ClusterLayout.open(directory: directory).topology.revokedTokens)
+            #expect(listed.count == 1)
+            let lostClaims = try #require(try? AccessControl(topology: cluster.layout.topology, revocations: TokenRevocations()).check(lost).get())
+            #expect(listed.first?.expiresAt == lostClaims.expiresAtSeconds, "the token's end is kept, so the revocation can go once it is past")
             let status = try CommandLineErrorTests.run(["cluster", "status", "--dir", directory, "--json"])
             #expect(status.status == 0, "a healthy cluster: \(status.standardError)")
             let report = try JSONDecoder().decode(ClusterStatusReport.self, from: Data(status.standardOutput.utf8))

@@ -87,6 +87,42 @@ import Testing
         }
     }
 
+    @Test func aRevocationIsLeftOutOnlyADayAfterEveryTokenItCoversExpired() throws {
+        let day: UInt64 = 86_400
+        let end: UInt64 = 1_800_000_000
+        @Sendable func at(_ seconds: UInt64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
+        let token = ClusterTopology.Revocation(tokenID: "0123456789abcdef0123456789abcdef", expiresAt: end, reason: "stolen", revokedAt: "")
+        let holder = ClusterTopology.Revocation(subject: "OEC-0401003-07", issuedThrough: end, reason: "left", revokedAt: "")
+        let unbounded = ClusterTopology.Revocation(tokenID: "fedcba9876543210fedcba9876543210", reason: "recorded without its end", revokedAt: "")
+        #expect(token.lapsesAt == end)
+        #expect(holder.lapsesAt == end + 90 * day, "a token issued through the revocation's time lives 90 days at most")
+        #expect(unbounded.lapsesAt == nil)
+
+        var listed = TopologyGrowthTests.rabat()
+        listed.version = 2
+        listed.revokedTokens = [token, holder, unbounded]
+        let fresh = ClusterTopology.Revocation(tokenID: "00112233445566778899aabbccddeeff", expiresAt: end + 400 * day, reason: "lost", revokedAt: "")
+        #expect(try listed.revoking(fresh, now: at(end + day - 1))?.revokedTokens == [token, holder, unbounded, fresh])
+        #expect(try listed.revoking(fresh, now: at(end + day))?.revokedTokens == [holder, unbounded, fresh])
+        #expect(try listed.revoking(fresh, now: at(end + 91 * day))?.revokedTokens == [unbounded, fresh], "the one without an end is kept for ever")
+
+        // A node judges a version that leaves one out by its own clock.
+        var pruned = listed
+        pruned.version = 3
+        pruned.revokedTokens = [holder, unbounded]
+        #expect(pruned.successorProblems(of: listed, now: at(end + day)).isEmpty)
+        #expect(pruned.successorProblems(of: listed, now: at(end + day - 1)).contains { $0.contains("a token revocation was dropped (token 0123456789abcdef") })
+        pruned.revokedTokens = [token, holder]
+        #expect(pruned.successorProblems(of: listed, now: at(end + 1_000 * day)).contains { $0.contains("(token fedcba9876543210") })
+
+        // Where a revocation may go, the token it covered is refused as expired anyway.
+        let claims = TokenKey.claims(subject: "OEC-0401003-07", role: .officer, office: OfficeCode(401003), lifetimeSeconds: AccessTokenLimits.lifetimeSecondsMax,
+                                     now: at(end))
+        let later = at(end + 90 * day + day)
+        let access = AccessControl(publicKey: Self.key.privateKey.publicKey, revocations: TokenRevocations(), now: { later })
+        #expect(access.check(try Self.key.issue(claims)) == .failure(.expired(atSeconds: end + 90 * day)))
+    }
+
     /// On a running node: a token that works is refused with 401 `auth.token_revoked` once the
     /// node takes the version that revokes it, and the node keeps that version over a restart.
     @Test func aNodeRefusesATokenFromTheVersionThatRevokesIt() async throws {

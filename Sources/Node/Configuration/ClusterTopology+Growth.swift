@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 
 /// How the cluster's shape changes while it runs. Every change produces the next version of
@@ -5,14 +6,16 @@ import Registry
 /// meaning (a node its region, a group its region and first office), a retired node stays
 /// retired, and every office served before is still served by its region.
 extension ClusterTopology {
-    /// Every reason `self` cannot follow `old`, in one pass (empty: it can).
-    public func successorProblems(of old: ClusterTopology) -> [String] {
+    /// Every reason `self` cannot follow `old`, in one pass (empty: it can), judged at `now`
+    /// (a revocation may be left out only once every token it covers has long expired).
+    public func successorProblems(of old: ClusterTopology, now: Date = Date()) -> [String] {
+        let nowSeconds = UInt64(max(0, now.timeIntervalSince1970))
         var problems = self.problems()
         if name != old.name { problems.append("cluster name \(name) differs from \(old.name)") }
         // Every running node checks tokens with the key it started with: a new key would
         // split the cluster into nodes that accept a token and nodes that refuse it.
         if tokenPublicKey != old.tokenPublicKey { problems.append("the token key (tokenPublicKey) changed") }
-        for revocation in old.revokedTokens ?? [] where !(revokedTokens ?? []).contains(revocation) {
+        for revocation in old.revokedTokens ?? [] where !(revokedTokens ?? []).contains(revocation) && !revocation.mayBeDropped(atSeconds: nowSeconds) {
             problems.append("a token revocation was dropped (\(revocation.tokenID.map { "token \($0)" } ?? "tokens of \(revocation.subject ?? "")")): a revoked token would be taken again")
         }
         if effectiveVersion <= old.effectiveVersion {
@@ -110,18 +113,20 @@ extension ClusterTopology {
         return (next, shard)
     }
 
-    /// The next version with `revocation` added (`sijil token revoke`); nil when the same
-    /// revocation is already listed (revoking twice changes nothing).
-    public func revoking(_ revocation: Revocation) throws -> ClusterTopology? {
+    /// The next version with `revocation` added (`sijil token revoke`) and the revocations that
+    /// may be dropped at `now` left out; nil when the same revocation is already listed
+    /// (revoking twice changes nothing).
+    public func revoking(_ revocation: Revocation, now: Date = Date()) throws -> ClusterTopology? {
         if let problem = revocation.problem { throw NodeConfiguration.Problem(description: problem) }
-        let listed = revokedTokens ?? []
+        let nowSeconds = UInt64(max(0, now.timeIntervalSince1970))
+        let listed = (revokedTokens ?? []).filter { !$0.mayBeDropped(atSeconds: nowSeconds) }
         let same = listed.contains { $0.tokenID != nil && $0.tokenID == revocation.tokenID }
             || listed.contains { $0.subject != nil && $0.subject == revocation.subject && $0.issuedThrough ?? 0 >= revocation.issuedThrough ?? 0 }
         if same { return nil }
         var next = self
         next.version = effectiveVersion + 1
         next.revokedTokens = listed + [revocation]
-        let problems = next.successorProblems(of: self)
+        let problems = next.successorProblems(of: self, now: now)
         guard problems.isEmpty else { throw NodeConfiguration.Problem(description: problems.joined(separator: "; ")) }
         return next
     }

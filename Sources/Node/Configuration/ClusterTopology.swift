@@ -1,6 +1,7 @@
 import NodeCore
 import Raft
 import Registry
+import Services
 
 /// The shape of the whole cluster: its nodes, its regions and each region's shard groups. The
 /// same file is given to every node. Group ids and office ranges never change meaning once
@@ -20,7 +21,8 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
     /// `sijil token issue`; without this key every authenticated route is refused.
     public var tokenPublicKey: String?
     /// Access tokens refused before they expire (`sijil token revoke`), in the order they were
-    /// revoked. A version never drops one.
+    /// revoked. A version drops one only a day after every token it covers has expired
+    /// (`Revocation.mayBeDropped(atSeconds:)`).
     public var revokedTokens: [Revocation]?
 
     /// A revocation: one token by its id, or every token of a holder issued up to a time.
@@ -32,18 +34,44 @@ public struct ClusterTopology: Codable, Sendable, Equatable {
         public var subject: String?
         /// Seconds since 1970, with `subject`.
         public var issuedThrough: UInt64?
+        /// With `tokenID`: the token's end of validity, seconds since 1970 (absent in revocations
+        /// recorded before it was kept: those are kept for ever).
+        public var expiresAt: UInt64?
         /// Why, as the operator gave it (repeated in the 401 answer).
         public var reason: String
         /// When it was revoked (ISO 8601, UTC).
         public var revokedAt: String
 
         /// Creates a value from its parts.
-        public init(tokenID: String? = nil, subject: String? = nil, issuedThrough: UInt64? = nil, reason: String, revokedAt: String) {
+        public init(tokenID: String? = nil, subject: String? = nil, issuedThrough: UInt64? = nil, expiresAt: UInt64? = nil,
+                    reason: String, revokedAt: String) {
             self.tokenID = tokenID
             self.subject = subject
             self.issuedThrough = issuedThrough
+            self.expiresAt = expiresAt
             self.reason = reason
             self.revokedAt = revokedAt
+        }
+
+        /// How long a revocation is kept after the last token it covers expired: a node whose
+        /// clock is behind still sees those tokens as valid for that long.
+        public static let keptAfterLapseSeconds: UInt64 = 86_400
+
+        /// When every token the revocation covers has expired, in seconds since 1970: the
+        /// token's end, or for a holder's tokens the latest end of a token issued through
+        /// `issuedThrough` (a token lives at most `AccessTokenLimits.lifetimeSecondsMax`). Nil
+        /// for a token revocation recorded without the token's end.
+        public var lapsesAt: UInt64? {
+            if tokenID != nil { return expiresAt }
+            return issuedThrough.map { $0 + AccessTokenLimits.lifetimeSecondsMax }
+        }
+
+        /// Whether a topology version made at `now` (seconds since 1970) may leave this
+        /// revocation out: a day after every token it covers expired, when each is refused as
+        /// expired anyway.
+        public func mayBeDropped(atSeconds now: UInt64) -> Bool {
+            guard let lapsesAt else { return false }
+            return now >= lapsesAt + Self.keptAfterLapseSeconds
         }
 
         /// Why the revocation is not usable, if it is not.
