@@ -49,7 +49,8 @@ import TestSupport
         try #require(death.status == 201, "HTTP \(death.status) \(death.text)")
         let deathAct = try death.decode(WriteResponse.self)
         #expect(deathAct.deathMention?.written == false && deathAct.deathMention?.code == "other_region", "\(String(describing: deathAct.deathMention))")
-        #expect(deathAct.deathMention?.message?.contains("national centre") == true, "\(String(describing: deathAct.deathMention))")
+        #expect(deathAct.deathMention?.message?.contains("region RSK") == true && deathAct.deathMention?.message?.contains("national centre") == true,
+                "\(String(describing: deathAct.deathMention))")
 
         // The centre proposes it once it has applied the death act: wait for that state.
         let deadline = ContinuousClock.now + .milliseconds(CrashRecoveryTests.waitMs)

@@ -33,7 +33,8 @@ public enum DeathMentions {
                                     audit: audit, gateway: gateway)
         var status = attempt.status
         if status.code == otherRegionCode {
-            status.message = "the birth act is held by another region: the national centre puts the mention on it once it holds this death act (\(status.message ?? ""))"
+            let region = gateway.topology.region(forOffice: birthAct.register.office.rawValue)?.key ?? "?"
+            status.message = "the birth act is held by region \(region), where this node cannot write: the national centre puts the mention on it once it has applied this death act"
         } else if !status.written {
             metrics?.recordUnwrittenDeathMention()
             logger?.warning("death mention on \(status.birthAct) for \(deathAct.path) not written: \(status.code ?? "") \(status.message ?? "")")
