@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NodeCore
+import Raft
 @testable import Node
 import Registry
 import Services
@@ -165,3 +167,57 @@ import Testing
 }
 
 enum DeathMentionRelayTestError: Error { case notADeath }
+
+/// The search indexer hands the relay the acts each turn draws up, also in a turn whose acts a
+/// rebuild of the index takes instead (the first turns after an unclean stop, when an entry
+/// applied before the stop is applied again).
+@Suite(.serialized) struct DeathMentionRelayFeedTests {
+    static func death(_ number: UInt64, birthAct: ActID, at: Timestamp) -> [UInt8] {
+        let request = RegistryRequest(requestID: RequestID(high: 21, low: number), recordedAt: at, officer: Bodies.officer,
+                                      operation: .registerDeath(DeathMentionRouteTests.death(birthAct: birthAct, office: 401003)))
+        let audit = AuditRecord(at: at, node: 1, actor: "OEC-0401003-01", role: "officer", tokenID: "t\(number)", office: OfficeCode(401003),
+                                purpose: "registration", action: "register_death", subject: "401003")
+        return ServiceCommand(at: at, audit: audit, operation: .registryWrite(.single(request))).encode()
+    }
+
+    @Test func theActsOfATurnReachTheRelayWhetherOrNotTheIndexIsRebuilt() async throws {
+        let directory = BackupRestoreTests.temporaryDirectory("relay-feed")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let relay = DeathMentionRelay(nodeID: 1, metrics: nil, logger: logger)
+        // A new index: its first turn rebuilds it, as after an unclean stop.
+        let search = try SearchIndexer(directory: directory, logger: logger, relay: relay)
+        let disk = try RocksDisk(path: directory + "/db", metrics: nil)
+        let core = try NodeCore(options: NodeCoreOptions(nodeID: 1, randomSeed: 7), disk: disk, network: SilentNetwork(),
+                                machines: { search.machine(for: $0.id) })
+        let group: UInt64 = 4001
+        try core.createGroup(GroupDescriptor(id: group, region: "RSK", machine: RegistryMachine.machineName, initialMembership: Membership(voters: [1])))
+        var nowMs: UInt64 = 1_767_225_600_000
+        for _ in 0..<200 where core.raft(of: group)?.role != .leader {
+            nowMs += 100
+            core.tick(nowMs: nowMs)
+            _ = try core.runTurn()
+        }
+        // A new index is due for a rebuild (the first one's); so is one asked for (the second).
+        // The third death comes with no rebuild due.
+        let at = Timestamp.minute(of: Date())
+        let birthAct = ActID(register: RegisterID(office: OfficeCode(601001), year: 1970, kind: .birth), number: 3)
+        for number: UInt64 in 1...3 {
+            if number == 2 { search.requestRebuild() }
+            #expect(search.status().needsRebuild == (number < 3))
+            core.submit(ClientTicket(number), .write(group: group, command: Self.death(number, birthAct: birthAct, at: at)), nowMs: nowMs)
+            var answered = false
+            for _ in 0..<200 where !answered { answered = try core.runTurn().contains { $0.ticket == ClientTicket(number) } }
+            try #require(answered)
+            // The loop's call after the turn that applied it.
+            search.afterTurn(core)
+            #expect(relay.queued == Int(number), "death \(number) reached the relay")
+            #expect(!search.status().needsRebuild)
+        }
+        try disk.close()
+        await search.close()
+        await relay.close()
+    }
+}

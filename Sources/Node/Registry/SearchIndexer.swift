@@ -165,17 +165,18 @@ public final class SearchIndexer: Sendable {
     func afterTurn(_ core: NodeCore) {
         let (outcomes, overflowed) = tap.drain()
         if overflowed { counters.withLockedValue { $0.needsRebuild = true } }
-        if counters.withLockedValue({ $0.needsRebuild }) {
-            rebuild(core)
+        let rebuilding = counters.withLockedValue { $0.needsRebuild }
+        // A turn whose acts the rebuild indexes still hands the relay what it drew up.
+        guard !outcomes.isEmpty, !rebuilding || relay != nil else {
+            if rebuilding { rebuild(core) }
             return
         }
-        guard !outcomes.isEmpty else { return }
         var records: [ActRecord] = []
         var created: [Act] = []
         for (group, touched) in outcomes {
             guard let reader = core.stateReader(for: group) else { continue }
             let drawnUp = relay == nil ? [] : Set(touched.lazy.filter(\.created).map(\.id))
-            for (id, withMentions) in Self.reads(touched) {
+            for (id, withMentions) in Self.reads(touched) where !rebuilding || drawnUp.contains(id) {
                 do {
                     if withMentions {
                         if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }
@@ -189,7 +190,11 @@ public final class SearchIndexer: Sendable {
             }
         }
         if !created.isEmpty { relay?.observe(createdActs: created) }
-        if !records.isEmpty { enqueue(.upsert(records)) }
+        if rebuilding {
+            rebuild(core)
+        } else if !records.isEmpty {
+            enqueue(.upsert(records))
+        }
     }
 
     /// Each act touched once, in the order first touched, and whether its mentions must be read.
