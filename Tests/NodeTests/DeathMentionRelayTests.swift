@@ -120,6 +120,17 @@ import Testing
         #expect(Self.counter(metrics, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 0")
     }
 
+    @Test func onceTheNodesTopologyIsKnownASameRegionDeathActIsNotQueued() {
+        let relay = Self.relay(NodeMetrics())
+        let same = Self.deathAct(office: 401001, number: 1, birthAct: Self.rskBirth)
+        let crossing = Self.deathAct(office: 601001, number: 2, birthAct: Self.rskBirth)
+        relay.observe(createdActs: [same, crossing])
+        #expect(relay.queued == 2, "before the start, both wait for the topology")
+        relay.route(by: { Self.topology })
+        relay.observe(createdActs: [same, crossing])
+        #expect(relay.queued == 3, "then only the one of another region")
+    }
+
     @Test func aFailureThatMayPassIsProposedAgainAndOneThatCannotIsCountedForTheSweep() async throws {
         let metrics = NodeMetrics()
         let relay = Self.relay(metrics)

@@ -43,6 +43,8 @@ public final class DeathMentionRelay: Sendable {
         var pending: [Pending] = []
         var head = 0
         var consumer: Task<Void, Never>?
+        /// The running node's topology, once started.
+        var topology: (@Sendable () -> ClusterTopology)?
 
         var count: Int { pending.count - head }
 
@@ -85,6 +87,7 @@ public final class DeathMentionRelay: Sendable {
     /// again, routing by `topology`.
     func start(topology: @escaping @Sendable () -> ClusterTopology, pause: @escaping @Sendable (Int) -> Duration, propose: @escaping Propose) {
         let wakeups = wakeups
+        route(by: topology)
         state.withLockedValue { state in
             guard state.consumer == nil else { return }
             state.consumer = Task.detached { [self] in
@@ -94,6 +97,11 @@ public final class DeathMentionRelay: Sendable {
             }
         }
         wake.yield()
+    }
+
+    /// From now on, queues only the death acts whose birth act another region holds in `topology`.
+    func route(by topology: @escaping @Sendable () -> ClusterTopology) {
+        state.withLockedValue { $0.topology = topology }
     }
 
     /// Stops proposing; what is still queued is left to the sweep.
@@ -111,16 +119,20 @@ public final class DeathMentionRelay: Sendable {
     var queued: Int { state.withLockedValue { $0.count } }
 
     /// On the loop thread, after a turn: queues the mention of every death act among `acts`
-    /// (drawn up in that turn) that names a birth act; the ones whose birth act is held by the
-    /// death act's own region are dropped when their turn comes (that region's node writes
-    /// them). Imported acts are left alone: their birth acts carry the mentions the paper
+    /// (drawn up in that turn) whose birth act another region holds (that region's node cannot
+    /// write it). Before the relay starts, the node's topology is not known yet: every death
+    /// act naming a birth act is queued, and the ones of the same region are dropped when their
+    /// turn comes. Imported acts are left alone: their birth acts carry the mentions the paper
     /// registers had.
     func observe(createdActs acts: [Act]) {
         var found: [Pending] = []
+        let topology = state.withLockedValue { $0.topology }?()
         for act in acts {
             guard case .live = act.origin, case .death(let death) = act.content, let birthAct = DeathMentions.birthAct(of: death) else { continue }
             let request = DeathMentions.mention(of: death, deathAct: act.id, birthAct: birthAct, officer: act.officer, recordedAt: act.recordedAt)
-            found.append(Pending(request: request, deathAct: act.id, birthAct: birthAct))
+            let item = Pending(request: request, deathAct: act.id, birthAct: birthAct)
+            if let topology, !crossesRegions(item, topology: topology) { continue }
+            found.append(item)
         }
         guard !found.isEmpty else { return }
         let dropped = state.withLockedValue { state -> [Pending] in
