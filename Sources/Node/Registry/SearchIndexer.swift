@@ -161,7 +161,8 @@ public final class SearchIndexer: Sendable {
     }
 
     /// On the loop thread, after a turn: reads the acts the turn's outcomes touched from the
-    /// applied state and queues them for the index; rebuilds when something was missed.
+    /// applied state and queues them for the index; rebuilds when something was missed. The acts
+    /// the turn drew up also go to the relay, if any, rebuild or not.
     func afterTurn(_ core: NodeCore) {
         let (outcomes, overflowed) = tap.drain()
         if overflowed { counters.withLockedValue { $0.needsRebuild = true } }
