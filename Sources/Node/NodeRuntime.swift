@@ -78,7 +78,7 @@ public final class NodeRuntime: Sendable {
         let runtime = try await start(
             configuration: configuration, logger: logger, metrics: metrics, search: search, relay: relay,
             machines: { descriptor in search.machine(for: descriptor.id) }, onFatal: onFatal)
-        relay?.start(gateway: RegistryGateway(nodeID: runtime.nodeID, topology: { runtime.topology }) { request in await runtime.submit(request) })
+        relay?.start(gateway: runtime.registryGateway)
         return runtime
     }
 
@@ -181,6 +181,12 @@ public final class NodeRuntime: Sendable {
             logger.info("certificate reloaded", metadata: ["serial": "\(loaded.certificateSerial)", "not_after": "\(loaded.certificateNotValidAfter)"])
             return loaded
         }
+    }
+
+    /// Registry requests routed by this node's current topology and submitted to its loop: what
+    /// the HTTP API and the centre's death-mention relay propose through.
+    public var registryGateway: RegistryGateway {
+        RegistryGateway(nodeID: nodeID, topology: { [self] in topology }) { [self] request in await submit(request) }
     }
 
     /// Every hosted group as this node sees it.

@@ -53,15 +53,13 @@ import TestSupport
                 "\(String(describing: deathAct.deathMention))")
 
         // The centre proposes it once it has applied the death act: wait for that state.
-        let deadline = ContinuousClock.now + .milliseconds(CrashRecoveryTests.waitMs)
-        var mentions: [MarginalMention] = []
-        while mentions.isEmpty {
-            try #require(ContinuousClock.now < deadline, "the birth act \(birthAct.path) got no death mention within \(CrashRecoveryTests.waitMs) ms")
+        func birthMentions() async throws -> [MarginalMention] {
             let read = try await rsk.get("/v1/acts/\(birthAct.path)")
             try #require(read.status == 200, "HTTP \(read.status) \(read.text)")
-            mentions = try read.decode(ActResponse.self).record.mentions
-            if mentions.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            return try read.decode(ActResponse.self).record.mentions
         }
+        try await CrashRecoveryTests().waitUntil("the birth act \(birthAct.path) carries a death mention") { try await !birthMentions().isEmpty }
+        let mentions = try await birthMentions()
         guard case .death(let mention)? = mentions.first?.body, mentions.count == 1 else {
             Issue.record("the birth act's mentions: \(mentions.map(\.body))")
             return

@@ -102,10 +102,13 @@ public struct APIError: Error, Sendable, Equatable {
         }
     }
 
+    /// The code of a request this node cannot serve because another region holds the act.
+    public static let otherRegionCode = "other_region"
+
     /// 421: the act's region is held by other nodes; `nodes` are their HTTP addresses. A
     /// client sends the same request (same key, same body) to one of them.
     public static func otherRegion(_ region: String, group: UInt64, node: UInt64, nodes: [String]) -> APIError {
-        var error = APIError(.misdirectedRequest, "other_region",
+        var error = APIError(.misdirectedRequest, otherRegionCode,
                              "node \(node) holds no replica of region \(region) (group \(group)); send the same request to one of its nodes: \(nodes.joined(separator: ", "))",
                              field: "office")
         error.alternates = nodes

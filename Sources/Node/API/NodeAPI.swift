@@ -24,7 +24,7 @@ public enum NodeAPI {
         router.middlewares.add(InFlightLimitMiddleware(counter: inFlight))
         router.middlewares.add(AuthenticationMiddleware(access: access))
         let keyring = runtime.keyring
-        let gateway = RegistryGateway(nodeID: runtime.nodeID, topology: { runtime.topology }) { request in await runtime.submit(request) }
+        let gateway = runtime.registryGateway
         let services = ServicesGateway(registry: gateway)
         let audit = AuditTrail(services: services, now: now)
         ActRoutes(gateway: gateway, access: access, audit: audit, now: now, metrics: runtime.metrics, logger: runtime.logger).add(to: router)

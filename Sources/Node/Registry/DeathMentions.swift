@@ -32,7 +32,7 @@ public enum DeathMentions {
         let attempt = await propose(mention(of: death, deathAct: deathAct, birthAct: birthAct, officer: officer, recordedAt: recordedAt),
                                     audit: audit, gateway: gateway)
         var status = attempt.status
-        if status.code == otherRegionCode {
+        if status.code == APIError.otherRegionCode {
             let region = gateway.topology.region(forOffice: birthAct.register.office.rawValue)?.key ?? "?"
             status.message = "the birth act is held by region \(region), where this node cannot write: the national centre puts the mention on it once it has applied this death act"
         } else if !status.written {
@@ -41,9 +41,6 @@ public enum DeathMentions {
         }
         return status
     }
-
-    /// The code of a birth act held by another region (`APIError.otherRegion`).
-    static let otherRegionCode = "other_region"
 
     /// The request that puts the death mention of `death` on `birthAct`.
     static func mention(of death: DeathDeclaration, deathAct: ActID, birthAct: ActID, officer: OfficerRef, recordedAt: Timestamp) -> RegistryRequest {
