@@ -18,6 +18,7 @@ public final class NodeMetrics: Sendable {
     private let framesDropped: Counter
     private let deathMentionsUnwritten: Counter
     private let deathMentionsRelayed: Counter
+    private let deathMentionsWaiting: Gauge
 
     /// Buckets from 100 µs to 5 s: an fsync here takes about 0.5 ms, a commit a few ms, and
     /// anything above a second is an incident.
@@ -40,6 +41,8 @@ public final class NodeMetrics: Sendable {
             "death_mentions_unwritten", unit: "total", "Death acts whose death mention this node could not put on the birth act (sijil cluster death-mentions writes them)."))
         deathMentionsRelayed = registry.makeCounter(descriptor: Self.name(
             "death_mentions_relayed", unit: "total", "Death mentions the national centre put on a birth act held by another region than the death act's."))
+        deathMentionsWaiting = registry.makeGauge(descriptor: Self.name(
+            "death_mentions_waiting", unit: "", "Death mentions of another region's death acts the national centre has still to write (queued, or set aside after a failure that may pass)."))
     }
 
     static func name(_ metric: String, unit: String, _ help: String) -> MetricNameDescriptor {
@@ -51,6 +54,7 @@ public final class NodeMetrics: Sendable {
     func recordDroppedFrame(to node: UInt64, reason: String) { framesDropped.increment() }
     func recordUnwrittenDeathMention() { deathMentionsUnwritten.increment() }
     func recordRelayedDeathMention() { deathMentionsRelayed.increment() }
+    func recordWaitingDeathMentions(_ count: Int) { deathMentionsWaiting.set(Double(count)) }
 
     func recordAnswer(_ result: ClientResult, isWrite: Bool, latency: Duration) {
         switch result {

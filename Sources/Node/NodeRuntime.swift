@@ -73,7 +73,10 @@ public final class NodeRuntime: Sendable {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let metrics = NodeMetrics()
         let isCenter = configuration.topology.node(configuration.nodeID)?.isCenter == true
-        let relay = isCenter ? DeathMentionRelay(nodeID: configuration.nodeID, metrics: metrics, logger: logger) : nil
+        let relay = isCenter
+            ? DeathMentionRelay(nodeID: configuration.nodeID, metrics: metrics, logger: logger,
+                                journalPath: configuration.dataDirectory + "/" + DeathMentionRelay.journalFileName)
+            : nil
         let search = try SearchIndexer(directory: configuration.dataDirectory, logger: logger, relay: relay)
         let runtime = try await start(
             configuration: configuration, logger: logger, metrics: metrics, search: search, relay: relay,

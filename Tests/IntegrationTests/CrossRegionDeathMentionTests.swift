@@ -6,7 +6,8 @@ import TestSupport
 
 /// A death act drawn up in one region that names a birth act of another: the regional node
 /// cannot write there and says so, and the national centre puts the mention on the birth act,
-/// with the request id the sweep uses, so the sweep then finds it present.
+/// with the request id the sweep uses, so the sweep then finds it present; also when the birth
+/// act's region is down and the centre is killed meanwhile.
 @Suite(.serialized) struct CrossRegionDeathMentionTests {
     /// Rabat-Salé-Kénitra (401-403) and Casablanca-Settat (601-603), one shard each, and the
     /// centre, on loopback ports reserved for the test.
@@ -24,6 +25,11 @@ import TestSupport
     static func counter(_ http: HTTPSClient, _ node: ClusterTopology.Node, _ name: String) async throws -> String? {
         let text = try await http.send("GET", node.http, "/metrics").text
         return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map(String.init)
+    }
+
+    /// The value of gauge `name` on `node` (a gauge is exposed as a decimal: `1.0`).
+    static func gauge(_ http: HTTPSClient, _ node: ClusterTopology.Node, _ name: String) async throws -> Double? {
+        try await counter(http, node, name).flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
     }
 
     @Test func theCentrePutsTheMentionOfAnotherRegionsDeathActOnTheBirthAct() async throws {
@@ -80,5 +86,49 @@ import TestSupport
         try #require(run.status == 0, "\(run.standardOutput) \(run.standardError)")
         let reports = try JSONDecoder().decode([DeathMentionSweep.Report].self, from: Data(run.standardOutput.utf8))
         #expect(reports.first?.findings.map(\.outcome) == ["present"], "\(reports)")
+
+        try await aMentionWaitingWhileTheBirthRegionIsDownOutlivesAKillOfTheCentre(cluster, rsk: rsk, cs: cs)
+    }
+
+    /// Rabat's nodes are down, so the centre cannot write the mention; it is killed while the
+    /// mention waits, started again, and writes it once Rabat is back.
+    func aMentionWaitingWhileTheBirthRegionIsDownOutlivesAKillOfTheCentre(_ cluster: TestCluster, rsk: RegistryClient, cs: RegistryClient) async throws {
+        let topology = cluster.layout.topology
+        let http = try cluster.http("operator")
+        let center = try #require(topology.node(ClusterLayout.centerNodeID))
+        let now = Timestamp.minute(of: Date())
+        let birth = try await rsk.write(path: "/v1/acts/births", body: try TestActs.birth(office: 401003, writer: 0, n: 2, recordedAt: now))
+        try #require(birth.status == 201, "HTTP \(birth.status) \(birth.text)")
+        let birthAct = try birth.decode(WriteResponse.self).actID
+
+        let rabat = topology.nodes.filter { $0.region == "RSK" }.map(\.id)
+        for id in rabat { #expect(await cluster.processes.stop(id, signal: SIGKILL, timeoutMs: CrashRecoveryTests.waitMs)) }
+        let death = try await cs.write(path: "/v1/acts/deaths", body: try DeathMentionSweepTests.death(birthAct: birthAct, recordedAt: now, office: 601002))
+        try #require(death.status == 201, "HTTP \(death.status) \(death.text)")
+        let deathAct = try death.decode(WriteResponse.self).actID
+        let waiting = "sijil_death_mentions_waiting"
+        try await CrashRecoveryTests().waitUntil("the centre holds the mention of \(deathAct.path)") {
+            try await Self.gauge(http, center, waiting) == 1
+        }
+
+        #expect(await cluster.processes.stop(center.id, signal: SIGKILL, timeoutMs: CrashRecoveryTests.waitMs))
+        try cluster.processes.start(center.id)
+        try await CrashRecoveryTests().waitUntil("the centre, started again, holds the mention from its journal") {
+            (try? await Self.gauge(http, center, waiting)) == 1
+        }
+        for id in rabat { try cluster.processes.start(id) }
+
+        try await CrashRecoveryTests().waitUntil("the birth act \(birthAct.path) carries the death mention of \(deathAct.path)") {
+            guard let read = try? await rsk.get("/v1/acts/\(birthAct.path)"), read.status == 200 else { return false }
+            return try read.decode(ActResponse.self).record.mentions.contains { mention in
+                if case .death(let death) = mention.body { return death.deathAct == deathAct }
+                return false
+            }
+        }
+        let mentions = try await rsk.get("/v1/acts/\(birthAct.path)").decode(ActResponse.self).record.mentions
+        #expect(mentions.count == 1, "written once: \(mentions.map(\.body))")
+        #expect(try await Self.counter(http, center, "sijil_death_mentions_relayed_total") == "sijil_death_mentions_relayed_total 1")
+        #expect(try await Self.gauge(http, center, waiting) == 0)
+        #expect(try await Self.counter(http, center, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 0")
     }
 }

@@ -43,52 +43,75 @@ import Testing
         return DeathMentions.mention(of: declaration, deathAct: death.id, birthAct: birthAct, officer: death.officer, recordedAt: death.recordedAt)
     }
 
-    /// Answers each proposal with the next of `answers` (the last one again when they run out)
-    /// and records every proposal and every pause asked.
+    /// Answers each proposal as `answer` says for its death act's number and the proposals of
+    /// that act so far (0 for the first), and records every proposal with the clock's time.
     final class Proposals: Sendable {
-        private let answers: [(written: Bool, retryable: Bool)]
-        private let log = Mutex<(calls: [(request: RegistryRequest, audit: AuditRecord)], pauses: [Int])>(([], []))
+        private let answer: @Sendable (_ deathActNumber: UInt64, _ earlier: Int) -> (written: Bool, retryable: Bool)
+        private let log = Mutex<(calls: [(request: RegistryRequest, audit: AuditRecord, at: Date)], clock: Date, byID: [Registry.RequestID: Int])>(([], .distantPast, [:]))
         /// The proposals so far, in order.
-        var calls: [(request: RegistryRequest, audit: AuditRecord)] { log.withLock { $0.calls } }
-        /// The attempts a pause was asked before, in order.
-        var pauses: [Int] { log.withLock { $0.pauses } }
+        var calls: [(request: RegistryRequest, audit: AuditRecord, at: Date)] { log.withLock { $0.calls } }
 
-        init(_ answers: [(written: Bool, retryable: Bool)]) {
-            self.answers = answers
+        init(_ answer: @escaping @Sendable (_ deathActNumber: UInt64, _ earlier: Int) -> (written: Bool, retryable: Bool)) {
+            self.answer = answer
         }
 
-        /// No pause: the test waits for the relay's work itself, never for time.
-        func pause(_ attempt: Int) -> Duration {
-            log.withLock { $0.pauses.append(attempt) }
-            return .zero
+        /// Every proposal answered the same way.
+        convenience init(always: (written: Bool, retryable: Bool)) {
+            self.init { _, _ in always }
         }
 
         func propose(_ request: RegistryRequest, _ audit: AuditRecord) -> (status: DeathMentionStatus, retryable: Bool) {
-            let n = log.withLock { log in
-                log.calls.append((request, audit))
-                return log.calls.count - 1
+            guard case .appendMention(let target, .death(let mention)) = request.operation, let deathAct = mention.deathAct else {
+                preconditionFailure("a death mention")
             }
-            let answer = answers[min(n, answers.count - 1)]
-            guard case .appendMention(let target, _) = request.operation else { preconditionFailure("a mention") }
+            let earlier = log.withLock { log in
+                log.calls.append((request, audit, log.clock))
+                defer { log.byID[request.requestID, default: 0] += 1 }
+                return log.byID[request.requestID, default: 0]
+            }
+            let answer = answer(deathAct.number, earlier)
             return (DeathMentionStatus(birthAct: target.path, written: answer.written, mentionSequence: answer.written ? 1 : nil,
                                        code: answer.written ? nil : "no_leader", message: answer.written ? nil : "no leader"), answer.retryable)
         }
 
-        /// Has `relay` propose everything it queued, as its consumer does.
-        func run(_ relay: DeathMentionRelay) async {
-            let finished = await relay.relayQueued(topology: { DeathMentionRelayTests.topology }, pause: pause, propose: propose)
-            #expect(finished)
+        /// Has `relay` propose everything it holds, as its consumer does, on a clock that starts
+        /// at `start` and jumps to each time a mention set aside is due: no test waits for time.
+        func run(_ relay: DeathMentionRelay, from start: Date = DeathMentionRelayTests.clockStart) async {
+            log.withLock { $0.clock = start }
+            for _ in 0..<Self.passesMax {
+                let pass = await relay.relayDue(now: { self.log.withLock { $0.clock } }, topology: { DeathMentionRelayTests.topology }, propose: propose)
+                guard case .nextDue(let due) = pass else {
+                    #expect(pass == .idle)
+                    return
+                }
+                log.withLock { $0.clock = due }
+            }
+            Issue.record("the relay still had mentions to propose after \(Self.passesMax) passes")
+        }
+
+        /// More than a week of passes a minute apart.
+        static let passesMax = 20_000
+
+        /// The death act numbers proposed, in order.
+        var numbers: [UInt64] {
+            calls.compactMap { call in
+                guard case .appendMention(_, .death(let mention)) = call.request.operation else { return nil }
+                return mention.deathAct?.number
+            }
         }
     }
+
+    /// When the tests' mentions are queued.
+    static let clockStart = Date(timeIntervalSince1970: 1_795_000_000)
 
     static func counter(_ metrics: NodeMetrics, _ name: String) -> String? {
         String(decoding: metrics.exposition(), as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }.map(String.init)
     }
 
-    static func relay(_ metrics: NodeMetrics) -> DeathMentionRelay {
+    static func relay(_ metrics: NodeMetrics, journal: String? = nil) -> DeathMentionRelay {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return DeathMentionRelay(nodeID: 100, metrics: metrics, logger: logger)
+        return DeathMentionRelay(nodeID: 100, metrics: metrics, logger: logger, journalPath: journal)
     }
 
     @Test func onlyALiveDeathActOfAnotherRegionThanItsBirthActIsRelayedWithTheRequestItsDeathActDetermines() async throws {
@@ -105,8 +128,8 @@ import Testing
             Self.deathAct(office: 601001, number: 5, birthAct: ActID(register: RegisterID(office: OfficeCode(901001), year: 1980, kind: .birth), number: 1)),
             Self.birthAct(office: 601001, number: 1),
             later,
-        ])
-        let proposals = Proposals([(written: true, retryable: false)])
+        ], now: Self.clockStart)
+        let proposals = Proposals(always: (written: true, retryable: false))
         await proposals.run(relay)
 
         let calls = proposals.calls
@@ -124,56 +147,161 @@ import Testing
         let relay = Self.relay(NodeMetrics())
         let same = Self.deathAct(office: 401001, number: 1, birthAct: Self.rskBirth)
         let crossing = Self.deathAct(office: 601001, number: 2, birthAct: Self.rskBirth)
-        relay.observe(createdActs: [same, crossing])
+        relay.observe(createdActs: [same, crossing], now: Self.clockStart)
         #expect(relay.queued == 2, "before the start, both wait for the topology")
         relay.route(by: { Self.topology })
-        relay.observe(createdActs: [same, crossing])
+        relay.observe(createdActs: [Self.deathAct(office: 401001, number: 3, birthAct: Self.rskBirth),
+                                    Self.deathAct(office: 601001, number: 4, birthAct: Self.rskBirth)], now: Self.clockStart)
         #expect(relay.queued == 3, "then only the one of another region")
     }
 
-    @Test func aFailureThatMayPassIsProposedAgainAndOneThatCannotIsCountedForTheSweep() async throws {
+    @Test func aFailureThatMayPassIsSetAsideWhileTheOthersGoOnAndProposedAgainUntilTheWindowEnds() async throws {
         let metrics = NodeMetrics()
         let relay = Self.relay(metrics)
-        // Two failures that may pass, then written; a refusal; failures that never pass; written.
-        let proposals = Proposals([(false, true), (false, true), (true, false), (false, false)]
-                                  + Array(repeating: (false, true), count: DeathMentionRelay.attemptsMax) + [(true, false)])
-        let retried = Self.deathAct(office: 601001, number: 1, birthAct: Self.rskBirth)
-        let refused = Self.deathAct(office: 601001, number: 2, birthAct: Self.rskBirth2)
-        let stuck = Self.deathAct(office: 601001, number: 3, birthAct: Self.rskBirth)
-        let last = Self.deathAct(office: 601001, number: 4, birthAct: Self.rskBirth2)
-        relay.observe(createdActs: [retried, refused, stuck, last])
+        // 1 fails twice in a way that may pass, then is written; 2 is refused by the register;
+        // 3 fails in a way that may pass, always (its region stays cut off); 4 is written at once.
+        let proposals = Proposals { number, earlier in
+            switch number {
+            case 1: earlier < 2 ? (false, true) : (true, false)
+            case 2: (false, false)
+            case 3: (false, true)
+            default: (true, false)
+            }
+        }
+        let acts = (1...4).map { Self.deathAct(office: 601001, number: UInt64($0), birthAct: $0 % 2 == 1 ? Self.rskBirth : Self.rskBirth2) }
+        relay.observe(createdActs: acts, now: Self.clockStart)
         await proposals.run(relay)
 
-        let expected = try Array(repeating: Self.expected(retried), count: 3) + [Self.expected(refused)]
-            + Array(repeating: Self.expected(stuck), count: DeathMentionRelay.attemptsMax) + [Self.expected(last)]
-        #expect(proposals.calls.map(\.request) == expected, "retried until written; the register's refusal stands; out of attempts")
-        #expect(proposals.pauses == [2, 3] + Array(2...DeathMentionRelay.attemptsMax))
+        let calls = proposals.calls
+        #expect(Array(proposals.numbers.prefix(4)) == [1, 2, 3, 4], "a mention set aside does not hold back the ones behind it")
+        func times(_ number: UInt64) -> [TimeInterval] {
+            zip(proposals.numbers, calls).filter { $0.0 == number }.map { $0.1.at.timeIntervalSince(Self.clockStart) }
+        }
+        #expect(times(1) == [0, 1, 3], "proposed again after 1 s, then 2 s, and written")
+        #expect(times(2) == [0] && times(4) == [0], "the register's refusal stands; written at once")
+        let stuck = times(3)
+        let gaps = zip(stuck.dropFirst(), stuck).map { $0 - $1 }
+        #expect(Array(gaps.prefix(8)) == [1, 2, 4, 8, 16, 32, 60, 60], "the pause grows to a minute")
+        #expect(gaps.dropFirst(6).allSatisfy { $0 == 60 })
+        #expect(stuck.last! >= DeathMentionRelay.retryWindow && stuck.dropLast().last! < DeathMentionRelay.retryWindow,
+                "proposed until the window ends, then given up")
+        #expect(try calls.map(\.request).allSatisfy { request in try [Self.expected(acts[0]), Self.expected(acts[1]), Self.expected(acts[2]), Self.expected(acts[3])].contains(request) })
+        #expect(relay.queued == 0)
         #expect(Self.counter(metrics, "sijil_death_mentions_relayed_total") == "sijil_death_mentions_relayed_total 2")
         #expect(Self.counter(metrics, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 2",
-                "the refusal and the mention out of attempts, for the sweep")
+                "the refusal and the mention given up, for the sweep")
+    }
+
+    @Test func aMentionNotWrittenBeforeAStopIsProposedAfterTheNextStartAndOneWrittenIsNot() async throws {
+        let directory = BackupRestoreTests.temporaryDirectory("relay-journal")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/" + DeathMentionRelay.journalFileName
+        let acts = (1...3).map { Self.deathAct(office: 601001, number: UInt64($0), birthAct: Self.rskBirth) }
+
+        // Before the stop: 1 fails in a way that may pass, 2 is written; 3 is observed after the
+        // last pass, just before the stop.
+        let before = Self.relay(NodeMetrics(), journal: path)
+        before.observe(createdActs: Array(acts.prefix(2)), now: Self.clockStart)
+        let first = Proposals { number, _ in number == 1 ? (false, true) : (true, false) }
+        _ = await before.relayDue(now: { Self.clockStart }, topology: { Self.topology }, propose: first.propose)
+        #expect(first.numbers == [1, 2])
+        before.observe(createdActs: [acts[2]], now: Self.clockStart.addingTimeInterval(5))
+        await before.close()
+
+        // After the start: 1 and 3, in order, each with its request; 2 is not proposed again.
+        let metrics = NodeMetrics()
+        let after = Self.relay(metrics, journal: path)
+        #expect(after.queued == 2)
+        after.observe(createdActs: [acts[0]], now: Self.clockStart.addingTimeInterval(60))
+        #expect(after.queued == 2, "its death act applied again after the stop: queued once")
+        let second = Proposals(always: (written: true, retryable: false))
+        await second.run(after, from: Self.clockStart.addingTimeInterval(60))
+        #expect(second.numbers == [1, 3])
+        #expect(try second.calls.map(\.request) == [Self.expected(acts[0]), Self.expected(acts[2])])
+        #expect(Self.counter(metrics, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 0")
+        await after.close()
+
+        // Nothing is left for the start after that.
+        let third = Self.relay(NodeMetrics(), journal: path)
+        #expect(third.queued == 0)
+        await third.close()
+    }
+
+    @Test func aDamagedJournalLineIsReportedAndNeverProposed() async throws {
+        let directory = BackupRestoreTests.temporaryDirectory("relay-journal-damage")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/" + DeathMentionRelay.journalFileName
+        let requests = try (1...4).map { try Self.expected(Self.deathAct(office: 601001, number: UInt64($0), birthAct: Self.rskBirth)) }
+        var lines = requests.map { DeathMentionJournal.queuedLine(DeathMentionJournal.Entry(request: $0, queuedAt: Self.clockStart)) }
+        // Line 2: one digit of the officer's identifier changed on disk; the record still decodes.
+        var sealed = try #require(Data(base64Encoded: lines[1])).map { $0 }
+        let identifier = Array("OEC-0601001-01".utf8)
+        let at = try #require((0...(sealed.count - identifier.count)).first { Array(sealed[$0..<($0 + identifier.count)]) == identifier })
+        sealed[at + identifier.count - 1] = UInt8(ascii: "7")
+        lines[1] = Data(sealed).base64EncodedString()
+        // Line 3: sealed and well formed, but not the mention its death act determines.
+        var forged = requests[2]
+        forged.requestID = requests[0].requestID
+        lines[2] = DeathMentionJournal.queuedLine(DeathMentionJournal.Entry(request: forged, queuedAt: Self.clockStart))
+        // Line 4: torn by a power cut.
+        lines[3] = String(lines[3].prefix(lines[3].count / 2))
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+
+        let metrics = NodeMetrics()
+        let relay = Self.relay(metrics, journal: path)
+        #expect(relay.queued == 1)
+        #expect(Self.counter(metrics, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 3",
+                "each damaged line is counted for the sweep")
+        let proposals = Proposals(always: (written: true, retryable: false))
+        await proposals.run(relay)
+        #expect(proposals.calls.map(\.request) == [requests[0]])
+        await relay.close()
+    }
+
+    @Test func theJournalIsRewrittenOnceMostOfItIsDone() throws {
+        let directory = BackupRestoreTests.temporaryDirectory("relay-journal-compact")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/journal"
+        let journal = DeathMentionJournal(path: path)
+        #expect(journal.read().pending.isEmpty)
+        let count = DeathMentionJournal.compactionRecordsMin
+        let entries = try (1...count).map { number in
+            DeathMentionJournal.Entry(request: try Self.expected(Self.deathAct(office: 601001, number: UInt64(number), birthAct: Self.rskBirth)),
+                                      queuedAt: Self.clockStart)
+        }
+        try journal.recordQueued(entries)
+        var asked = 0
+        for entry in entries.dropLast(10) where try journal.recordDone(entry.request.requestID) { asked += 1 }
+        #expect(asked > 0, "a rewrite is asked for once done records are most of the file")
+        let left = Array(entries.suffix(10))
+        #expect(DeathMentionJournal.read(try Data(contentsOf: URL(fileURLWithPath: path))).pending == left)
+        try journal.compact(left)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 10)
+        #expect(DeathMentionJournal.read(Data(text.utf8)).pending == left)
+        journal.close()
     }
 
     @Test func aFullQueueCountsTheMentionForTheSweepInsteadOfGrowing() async throws {
         let metrics = NodeMetrics()
         let relay = Self.relay(metrics)
         let acts = (1...UInt64(DeathMentionRelay.pendingMax + 3)).map { Self.deathAct(office: 601001, number: $0, birthAct: Self.rskBirth) }
-        relay.observe(createdActs: acts)
+        relay.observe(createdActs: acts, now: Self.clockStart)
         #expect(relay.queued == DeathMentionRelay.pendingMax)
         #expect(Self.counter(metrics, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 3")
 
         // The queued ones are proposed in order, each once.
-        let proposals = Proposals([(written: true, retryable: false)])
+        let proposals = Proposals(always: (written: true, retryable: false))
         await proposals.run(relay)
-        let numbers = proposals.calls.compactMap { call -> UInt64? in
-            guard case .appendMention(_, .death(let mention)) = call.request.operation else { return nil }
-            return mention.deathAct?.number
-        }
-        #expect(numbers == Array(1...UInt64(DeathMentionRelay.pendingMax)))
+        #expect(proposals.numbers == Array(1...UInt64(DeathMentionRelay.pendingMax)))
         #expect(relay.queued == 0)
     }
 
-    @Test func thePausesGrowFromOneSecondToSixteen() {
-        #expect((2...DeathMentionRelay.attemptsMax).map(DeathMentionRelay.pause(beforeAttempt:)) == [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16)])
+    @Test func thePausesGrowFromOneSecondToAMinute() {
+        #expect((2...10).map(DeathMentionRelay.pause(beforeAttempt:)) == [1, 2, 4, 8, 16, 32, 60, 60, 60])
     }
 }
 
@@ -197,7 +325,7 @@ enum DeathMentionRelayTestError: Error { case notADeath }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let relay = DeathMentionRelay(nodeID: 1, metrics: nil, logger: logger)
+        let relay = DeathMentionRelay(nodeID: 1, metrics: nil, logger: logger, journalPath: nil)
         // A new index: its first turn rebuilds it, as after an unclean stop.
         let search = try SearchIndexer(directory: directory, logger: logger, relay: relay)
         let disk = try RocksDisk(path: directory + "/db", metrics: nil)
