@@ -78,8 +78,9 @@ import Testing
         /// at `start` and jumps to each time a mention set aside is due: no test waits for time.
         func run(_ relay: DeathMentionRelay, from start: Date = DeathMentionRelayTests.clockStart) async {
             log.withLock { $0.clock = start }
+            relay.route(by: { DeathMentionRelayTests.topology })
             for _ in 0..<Self.passesMax {
-                let pass = await relay.relayDue(now: { self.log.withLock { $0.clock } }, topology: { DeathMentionRelayTests.topology }, propose: propose)
+                let pass = await relay.relayDue(now: { self.log.withLock { $0.clock } }, propose: propose)
                 guard case .nextDue(let due) = pass else {
                     #expect(pass == .idle)
                     return
@@ -204,7 +205,8 @@ import Testing
         let before = Self.relay(NodeMetrics(), journal: path)
         before.observe(createdActs: Array(acts.prefix(2)), now: Self.clockStart)
         let first = Proposals { number, _ in number == 1 ? (false, true) : (true, false) }
-        _ = await before.relayDue(now: { Self.clockStart }, topology: { Self.topology }, propose: first.propose)
+        before.route(by: { Self.topology })
+        _ = await before.relayDue(now: { Self.clockStart }, propose: first.propose)
         #expect(first.numbers == [1, 2])
         before.observe(createdActs: [acts[2]], now: Self.clockStart.addingTimeInterval(5))
         await before.close()

@@ -176,7 +176,7 @@ public final class DeathMentionRelay: Sendable {
             guard state.consumer == nil else { return }
             state.consumer = Task.detached { [self] in
                 for await _ in wakeups {
-                    switch await relayDue(now: Date.init, topology: topology, propose: propose) {
+                    switch await relayDue(now: Date.init, propose: propose) {
                     case .cancelled: return
                     case .idle: continue
                     case .nextDue(let due): wake(at: due)
@@ -281,9 +281,14 @@ public final class DeathMentionRelay: Sendable {
     }
 
     /// Records the mentions observed since the last call in the journal, then proposes every
-    /// mention due at `now()`, in order.
-    func relayDue(now: () -> Date, topology: @Sendable () -> ClusterTopology, propose: Propose) async -> Pass {
+    /// mention due at `now()`, in order, routing by the topology `route(by:)` gave (none yet:
+    /// nothing is proposed).
+    func relayDue(now: () -> Date, propose: Propose) async -> Pass {
         let observed = journalObserved()
+        guard let topology = state.withLockedValue({ $0.topology }) else {
+            state.withLockedValue { $0.ready += observed }
+            return .idle
+        }
         let moment = now()
         state.withLockedValue { state in
             state.ready += observed
