@@ -156,11 +156,22 @@ import Testing
         #expect(relay.queued == 3, "then only the one of another region")
     }
 
-    @Test func aFailureThatMayPassIsSetAsideWhileTheOthersGoOnAndProposedAgainUntilTheWindowEnds() async throws {
+    /// A birth act in Rabat's second shard (group 4002; `rskBirth` and `rskBirth2` are in 4001).
+    static let rskSecondShardBirth: ActID = {
+        let office = topology.region("RSK")!.shards[1].firstOffice
+        return ActID(register: RegisterID(office: OfficeCode(office), year: 1980, kind: .birth), number: 4)
+    }()
+
+    /// A birth act in Casablanca (group 6001), named by a death act drawn up in Rabat.
+    static let csBirth = ActID(register: RegisterID(office: OfficeCode(601001), year: 1975, kind: .birth), number: 5)
+
+    @Test func aFailureThatMayPassIsSetAsideWhileOtherGroupsGoOnAndProposedAgainUntilTheWindowEnds() async throws {
         let metrics = NodeMetrics()
         let relay = Self.relay(metrics)
-        // 1 fails twice in a way that may pass, then is written; 2 is refused by the register;
-        // 3 fails in a way that may pass, always (its region stays cut off); 4 is written at once.
+        #expect(Self.topology.group(forOffice: Self.rskSecondShardBirth.register.office.rawValue) == 4002)
+        // 1 (group 4001) fails twice in a way that may pass, then is written; 2 (group 6001) is
+        // refused by the register; 3 (group 4002) fails in a way that may pass, always (its shard
+        // stays out of reach); 4 (group 4001, like 1) is written when proposed.
         let proposals = Proposals { number, earlier in
             switch number {
             case 1: earlier < 2 ? (false, true) : (true, false)
@@ -169,24 +180,31 @@ import Testing
             default: (true, false)
             }
         }
-        let acts = (1...4).map { Self.deathAct(office: 601001, number: UInt64($0), birthAct: $0 % 2 == 1 ? Self.rskBirth : Self.rskBirth2) }
+        let acts = [
+            Self.deathAct(office: 601001, number: 1, birthAct: Self.rskBirth),
+            Self.deathAct(office: 401001, number: 2, birthAct: Self.csBirth),
+            Self.deathAct(office: 601001, number: 3, birthAct: Self.rskSecondShardBirth),
+            Self.deathAct(office: 601001, number: 4, birthAct: Self.rskBirth2),
+        ]
         relay.observe(createdActs: acts, now: Self.clockStart)
         await proposals.run(relay)
 
         let calls = proposals.calls
-        #expect(Array(proposals.numbers.prefix(4)) == [1, 2, 3, 4], "a mention set aside does not hold back the ones behind it")
+        #expect(Array(proposals.numbers.prefix(3)) == [1, 2, 3], "a mention set aside does not hold back the other groups' mentions")
         func times(_ number: UInt64) -> [TimeInterval] {
             zip(proposals.numbers, calls).filter { $0.0 == number }.map { $0.1.at.timeIntervalSince(Self.clockStart) }
         }
         #expect(times(1) == [0, 1, 3], "proposed again after 1 s, then 2 s, and written")
-        #expect(times(2) == [0] && times(4) == [0], "the register's refusal stands; written at once")
+        #expect(times(2) == [0], "the register's refusal stands")
+        #expect(times(4) == [3], "a mention for a group whose last proposal failed waits for that group's next one, then goes")
         let stuck = times(3)
         let gaps = zip(stuck.dropFirst(), stuck).map { $0 - $1 }
         #expect(Array(gaps.prefix(8)) == [1, 2, 4, 8, 16, 32, 60, 60], "the pause grows to a minute")
         #expect(gaps.dropFirst(6).allSatisfy { $0 == 60 })
         #expect(stuck.last! >= DeathMentionRelay.retryWindow && stuck.dropLast().last! < DeathMentionRelay.retryWindow,
                 "proposed until the window ends, then given up")
-        #expect(try calls.map(\.request).allSatisfy { request in try [Self.expected(acts[0]), Self.expected(acts[1]), Self.expected(acts[2]), Self.expected(acts[3])].contains(request) })
+        let expected = try acts.map(Self.expected)
+        #expect(calls.allSatisfy { expected.contains($0.request) })
         #expect(relay.queued == 0)
         #expect(Self.counter(metrics, "sijil_death_mentions_relayed_total") == "sijil_death_mentions_relayed_total 2")
         #expect(Self.counter(metrics, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 2",
@@ -198,10 +216,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/" + DeathMentionRelay.journalFileName
-        let acts = (1...3).map { Self.deathAct(office: 601001, number: UInt64($0), birthAct: Self.rskBirth) }
+        let acts = (1...3).map { Self.deathAct(office: 601001, number: UInt64($0), birthAct: $0 == 2 ? Self.rskSecondShardBirth : Self.rskBirth) }
 
-        // Before the stop: 1 fails in a way that may pass, 2 is written; 3 is observed after the
-        // last pass, just before the stop.
+        // Before the stop: 1 fails in a way that may pass, 2 (another group) is written; 3 is
+        // observed after the last pass, just before the stop.
         let before = Self.relay(NodeMetrics(), journal: path)
         before.observe(createdActs: Array(acts.prefix(2)), now: Self.clockStart)
         let first = Proposals { number, _ in number == 1 ? (false, true) : (true, false) }
@@ -228,6 +246,36 @@ import Testing
         let third = Self.relay(NodeMetrics(), journal: path)
         #expect(third.queued == 0)
         await third.close()
+    }
+
+    @Test func aProposalCutShortByTheClosingLeavesTheMentionInTheJournal() async throws {
+        let directory = BackupRestoreTests.temporaryDirectory("relay-journal-close")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/" + DeathMentionRelay.journalFileName
+        let metrics = NodeMetrics()
+        let relay = Self.relay(metrics, journal: path)
+        let act = Self.deathAct(office: 601001, number: 1, birthAct: Self.rskBirth)
+        relay.observe(createdActs: [act], now: Self.clockStart)
+        relay.route(by: { Self.topology })
+        // The node closes the relay during the proposal, which then fails in a way that would
+        // not pass (as a cancelled request does).
+        let pass = await Task {
+            await relay.relayDue(now: { Self.clockStart }) { request, audit in
+                withUnsafeCurrentTask { $0?.cancel() }
+                return Proposals(always: (written: false, retryable: false)).propose(request, audit)
+            }
+        }.value
+        #expect(pass == .cancelled)
+        #expect(relay.queued == 1)
+        #expect(Self.counter(metrics, "sijil_death_mentions_unwritten_total") == "sijil_death_mentions_unwritten_total 0")
+        await relay.close()
+
+        let next = Self.relay(NodeMetrics(), journal: path)
+        let proposals = Proposals(always: (written: true, retryable: false))
+        await proposals.run(next)
+        #expect(try proposals.calls.map(\.request) == [Self.expected(act)])
+        await next.close()
     }
 
     @Test func aDamagedJournalLineIsReportedAndNeverProposed() async throws {

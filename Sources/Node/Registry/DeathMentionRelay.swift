@@ -19,7 +19,8 @@ import Services
 /// again what the journal holds. A failure that may pass (no leader, a timeout, an overloaded
 /// node, as while the birth act's region is cut off) sets the mention aside, to be proposed
 /// again after a pause that grows from one second to a minute, while the mentions behind it go
-/// on; it is given up after `retryWindow`. A mention given up, one the register refuses, and
+/// on; it is given up after `retryWindow`. Until then, the other mentions for the same group
+/// wait as well, so a group out of reach costs one proposal a pause, not one per mention. A mention given up, one the register refuses, and
 /// one beyond `pendingMax` are logged and counted (`sijil_death_mentions_unwritten_total`) and
 /// left to `sijil cluster death-mentions`, as are death acts the centre received in a snapshot
 /// rather than applied.
@@ -91,6 +92,9 @@ public final class DeathMentionRelay: Sendable {
         /// The request ids of every mention above: a death act applied again after a stop is
         /// queued once.
         var ids = Set<Registry.RequestID>()
+        /// Birth acts' groups whose last proposal failed in a way that may pass: the other
+        /// mentions for them wait until then rather than each failing in turn.
+        var heldGroups: [UInt64: Date] = [:]
 
         var count: Int { incoming.count + ready.count - head + waiting.count + proposing }
 
@@ -301,14 +305,30 @@ public final class DeathMentionRelay: Sendable {
                 state.withLockedValue { $0.ready.insert(next, at: $0.head) }
                 return .cancelled
             }
-            guard crossesRegions(next, topology: topology()) else {
+            let current = topology()
+            guard crossesRegions(next, topology: current) else {
                 done(next)
                 continue
             }
+            let group = current.group(forOffice: next.birthAct.register.office.rawValue)
+            let held = state.withLockedValue { state -> Bool in
+                guard let group, let until = state.heldGroups[group], until > now() else { return false }
+                var deferred = next
+                deferred.notBefore = until
+                state.waiting.append(deferred)
+                return true
+            }
+            if held { continue }
             state.withLockedValue { $0.proposing = 1 }
-            await relay(next, now: now(), propose: propose)
-            state.withLockedValue { $0.proposing = 0 }
+            let finished = await relay(next, now: now(), propose: propose)
+            state.withLockedValue { state in
+                state.proposing = 0
+                guard let group else { return }
+                // Set aside: the group is held until the mention is due again; otherwise free.
+                state.heldGroups[group] = state.waiting.last.flatMap { $0.request.requestID == next.request.requestID ? $0.notBefore : nil }
+            }
             reportWaiting()
+            if !finished { return .cancelled }
         }
         reportWaiting()
         return state.withLockedValue { $0.waiting.map(\.notBefore).min() }.map(Pass.nextDue) ?? .idle
@@ -333,13 +353,20 @@ public final class DeathMentionRelay: Sendable {
     }
 
     /// Proposes `item` once: written, refused for good, given up, or set aside to be proposed again.
-    private func relay(_ item: Pending, now: Date, propose: Propose) async {
+    /// False when the relay was closed during a proposal that did not write: the mention is
+    /// put back, first in line, and stays in the journal (the proposal's failure may be the
+    /// closing itself, which says nothing about the mention).
+    private func relay(_ item: Pending, now: Date, propose: Propose) async -> Bool {
         var item = item
         item.attempts += 1
         let audit = AuditRecord(
             at: Timestamp.minute(of: Date()), node: nodeID, actor: "death-mention-relay", role: "system", tokenID: "", office: nil,
             purpose: "death mention", action: "append_mention", subject: item.birthAct.path)
         let (status, retryable) = await propose(item.request, audit)
+        if !status.written && Task.isCancelled {
+            state.withLockedValue { $0.ready.insert(item, at: $0.head) }
+            return false
+        }
         if status.written {
             metrics?.recordRelayedDeathMention()
             logger.info("death mention put on \(item.birthAct.path) for \(item.deathAct.path) (another region's death act)")
@@ -350,9 +377,10 @@ public final class DeathMentionRelay: Sendable {
         } else {
             item.notBefore = now.addingTimeInterval(Self.pause(beforeAttempt: item.attempts + 1))
             state.withLockedValue { $0.waiting.append(item) }
-            return
+            return true
         }
         done(item)
+        return true
     }
 
     /// Takes `item` out of the relay and its journal.
