@@ -165,6 +165,7 @@ extension NodeCore {
         group.generation = inbound.generation
         group.persistedLastIndex = meta.index
         group.inboundSnapshot = nil
+        installedSnapshots.insert(group.id)
         for index in group.proposals.keys.sorted() where index <= meta.index {
             for reply in group.proposals.removeValue(forKey: index)!.replies.compactMap({ $0 }) {
                 respond(reply, .failed(.timedOut(outcomeUnknown: true)))

@@ -34,6 +34,8 @@ public final class NodeCore {
     var nextStreamID: UInt64 = 1
     /// Snapshot staging writes received since the last turn; persisted (synced) by it.
     var pendingStagingWrites = DiskBatch()
+    /// Groups whose state a snapshot replaced since the shell last asked (`takeInstalledSnapshots`).
+    var installedSnapshots = Set<GroupID>()
     var pendingChunkAcks: [(node: NodeID, message: NodeMessage)] = []
     public private(set) var ticks: UInt64 = 0
     /// Wall-clock milliseconds, as last given by the shell.
@@ -71,6 +73,14 @@ public final class NodeCore {
 
     /// Why a group stopped, if it did.
     public func haltReason(of group: GroupID) -> String? { groups[group]?.haltReason }
+
+    /// The groups whose state a snapshot replaced since the last call, as a whole rather than
+    /// through applied entries: what the shell derives from applied entries (the search index)
+    /// must be read again from their state.
+    public func takeInstalledSnapshots() -> Set<GroupID> {
+        defer { installedSnapshots = [] }
+        return installedSnapshots
+    }
 
     /// Starts hosting a group. An initial member creates the group's first log entry; any other
     /// node joins empty and waits for the leader to send it the log or a snapshot.

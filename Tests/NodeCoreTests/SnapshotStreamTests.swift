@@ -59,5 +59,9 @@ import Testing
             return
         }
         #expect(counts.birthActs == 8)
+        // The shell learns that node 3's state was replaced (to read it again for what it derives), once.
+        #expect(cluster.cores[3]!.takeInstalledSnapshots() == [ThreeNodes.group])
+        #expect(cluster.cores[3]!.takeInstalledSnapshots().isEmpty)
+        #expect(cluster.cores[1]!.takeInstalledSnapshots().isEmpty, "the leader installed none")
     }
 }

@@ -362,11 +362,8 @@ enum DeathMentionRelayTestError: Error { case notADeath }
 /// applied before the stop is applied again).
 @Suite(.serialized) struct DeathMentionRelayFeedTests {
     static func death(_ number: UInt64, birthAct: ActID, at: Timestamp) -> [UInt8] {
-        let request = RegistryRequest(requestID: RequestID(high: 21, low: number), recordedAt: at, officer: Bodies.officer,
-                                      operation: .registerDeath(DeathMentionRouteTests.death(birthAct: birthAct, office: 401003)))
-        let audit = AuditRecord(at: at, node: 1, actor: "OEC-0401003-01", role: "officer", tokenID: "t\(number)", office: OfficeCode(401003),
-                                purpose: "registration", action: "register_death", subject: "401003")
-        return ServiceCommand(at: at, audit: audit, operation: .registryWrite(.single(request))).encode()
+        Bodies.shardWrite(.registerDeath(DeathMentionRouteTests.death(birthAct: birthAct, office: 401003)), id: RequestID(high: 21, low: number),
+                          action: "register_death", at: at)
     }
 
     @Test func theActsOfATurnReachTheRelayWhetherOrNotTheIndexIsRebuilt() async throws {

@@ -75,6 +75,15 @@ struct SingleNodeFixture {
 
 /// Request bodies for the route tests.
 enum Bodies {
+    /// A shard command writing `operation` as request `id` of the officer of office 401003,
+    /// audited as `action`: what a node proposes for an officer's write.
+    static func shardWrite(_ operation: RegistryOperation, id: Registry.RequestID, action: String, at: Timestamp) -> [UInt8] {
+        let request = RegistryRequest(requestID: id, recordedAt: at, officer: officer, operation: operation)
+        let audit = AuditRecord(at: at, node: 1, actor: "OEC-0401003-01", role: "officer", tokenID: "t\(id)", office: OfficeCode(401003),
+                                purpose: "registration", action: action, subject: "401003")
+        return ServiceCommand(at: at, audit: audit, operation: .registryWrite(.single(request))).encode()
+    }
+
     static let officer = OfficerRef(identifier: "OEC-0401003-01", nameArabic: "سعيد الإدريسي", nameLatin: "Said Idrissi")
 
     static func birth(given: String = "Yassine", givenArabic: String = "ياسين", hijriShiftDays: Int = 0, office: UInt32 = 401003) -> BirthDeclaration {

@@ -161,11 +161,14 @@ public final class SearchIndexer: Sendable {
     }
 
     /// On the loop thread, after a turn: reads the acts the turn's outcomes touched from the
-    /// applied state and queues them for the index; rebuilds when something was missed. The acts
+    /// applied state and queues them for the index; rebuilds when something was missed (a
+    /// snapshot installed in the turn, an overflow, an unclean stop). The acts
     /// the turn drew up also go to the relay, if any, rebuild or not.
     func afterTurn(_ core: NodeCore) {
         let (outcomes, overflowed) = tap.drain()
-        if overflowed { counters.withLockedValue { $0.needsRebuild = true } }
+        // A snapshot replaced a group's state without applying its entries: read it all again.
+        let installed = !core.takeInstalledSnapshots().isEmpty
+        if overflowed || installed { counters.withLockedValue { $0.needsRebuild = true } }
         let rebuilding = counters.withLockedValue { $0.needsRebuild }
         // A turn whose acts the rebuild indexes still hands the relay what it drew up.
         guard !outcomes.isEmpty, !rebuilding || relay != nil else {
