@@ -95,7 +95,25 @@ struct InboundSnapshot {
     var restorer = SnapshotRestorer()
     /// Set once the last chunk arrived and was stepped into Raft.
     var awaitingInstall = false
+    /// The index this replica had applied when the last chunk was stepped into Raft.
+    var appliedBefore: UInt64 = 0
     var idleTicks = 0
+}
+
+/// A state a snapshot gave a group, replacing what it had applied: the entries after
+/// `appliedBefore`, through `index`, were never applied on this replica; their effects came as
+/// state.
+public struct InstalledSnapshot: Sendable, Equatable {
+    public var appliedBefore: UInt64
+    public var index: UInt64
+
+    public init(appliedBefore: UInt64, index: UInt64) {
+        self.appliedBefore = appliedBefore
+        self.index = index
+    }
+
+    /// Whether the entry at `logIndex` came in this snapshot rather than applied.
+    public func brought(logIndex: UInt64) -> Bool { logIndex > appliedBefore && logIndex <= index }
 }
 
 /// An image being sent: the state machine's snapshot stream over a consistent view of the store.

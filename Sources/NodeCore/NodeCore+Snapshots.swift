@@ -128,6 +128,7 @@ extension NodeCore {
         inbound.awaitingInstall = chunk.isLast
         group.inboundSnapshot = inbound
         if chunk.isLast {
+            group.inboundSnapshot?.appliedBefore = group.raft.appliedIndex
             group.raft.step(Message(from: peer, to: nodeID, term: chunk.term, body: .snapshot(chunk.meta)))
         }
         pendingChunkAcks.append((peer, .snapshotAck(group.id, stream: chunk.stream, sequence: chunk.sequence, accepted: true)))
@@ -165,7 +166,11 @@ extension NodeCore {
         group.generation = inbound.generation
         group.persistedLastIndex = meta.index
         group.inboundSnapshot = nil
-        installedSnapshots.insert(group.id)
+        // Two images installed before the shell asks: together they brought everything after
+        // the first one's applied index.
+        let earlier = installedSnapshots[group.id]
+        installedSnapshots[group.id] = InstalledSnapshot(appliedBefore: min(earlier?.appliedBefore ?? inbound.appliedBefore, inbound.appliedBefore),
+                                                         index: meta.index)
         for index in group.proposals.keys.sorted() where index <= meta.index {
             for reply in group.proposals.removeValue(forKey: index)!.replies.compactMap({ $0 }) {
                 respond(reply, .failed(.timedOut(outcomeUnknown: true)))

@@ -35,7 +35,7 @@ public final class NodeCore {
     /// Snapshot staging writes received since the last turn; persisted (synced) by it.
     var pendingStagingWrites = DiskBatch()
     /// Groups whose state a snapshot replaced since the shell last asked (`takeInstalledSnapshots`).
-    var installedSnapshots = Set<GroupID>()
+    var installedSnapshots: [GroupID: InstalledSnapshot] = [:]
     var pendingChunkAcks: [(node: NodeID, message: NodeMessage)] = []
     public private(set) var ticks: UInt64 = 0
     /// Wall-clock milliseconds, as last given by the shell.
@@ -75,10 +75,11 @@ public final class NodeCore {
     public func haltReason(of group: GroupID) -> String? { groups[group]?.haltReason }
 
     /// The groups whose state a snapshot replaced since the last call, as a whole rather than
-    /// through applied entries: what the shell derives from applied entries (the search index)
-    /// must be read again from their state.
-    public func takeInstalledSnapshots() -> Set<GroupID> {
-        defer { installedSnapshots = [] }
+    /// through applied entries, and which entries it brought: what the shell derives from
+    /// applied entries (the search index, the centre's death mentions) must be read again from
+    /// their state.
+    public func takeInstalledSnapshots() -> [GroupID: InstalledSnapshot] {
+        defer { installedSnapshots = [:] }
         return installedSnapshots
     }
 

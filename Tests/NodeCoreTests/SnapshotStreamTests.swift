@@ -23,6 +23,7 @@ import Testing
         }
         try cluster.run { cluster.mailbox.frames.isEmpty && !cluster.cores.values.contains { $0.hasWork } }
         #expect(cluster.raft(1).snapshotIndex > cluster.raft(3).lastIndex, "node 3 must need the image")
+        let appliedBefore = cluster.raft(3).appliedIndex
 
         // Node 3 is back; the chunks sent to it are delivered by hand.
         cluster.drop = { _, _, _ in false }
@@ -59,9 +60,13 @@ import Testing
             return
         }
         #expect(counts.birthActs == 8)
-        // The shell learns that node 3's state was replaced (to read it again for what it derives), once.
-        #expect(cluster.cores[3]!.takeInstalledSnapshots() == [ThreeNodes.group])
+        // The shell learns, once, that node 3's state was replaced and which entries it never
+        // applied (to read again what it derives from them).
+        let installed = InstalledSnapshot(appliedBefore: appliedBefore, index: cluster.raft(3).snapshotIndex)
+        #expect(cluster.cores[3]!.takeInstalledSnapshots() == [ThreeNodes.group: installed])
         #expect(cluster.cores[3]!.takeInstalledSnapshots().isEmpty)
+        #expect(!installed.brought(logIndex: appliedBefore) && installed.brought(logIndex: appliedBefore + 1))
+        #expect(installed.brought(logIndex: installed.index) && !installed.brought(logIndex: installed.index + 1))
         #expect(cluster.cores[1]!.takeInstalledSnapshots().isEmpty, "the leader installed none")
     }
 }

@@ -9,7 +9,8 @@ import Testing
 
 /// A replica that catches up from a snapshot (a node back after a long absence, a node that
 /// replaces another) receives the acts as state, not as applied entries: its search index must
-/// be read again from that state, or its searches miss every act the snapshot brought.
+/// be read again from that state, or its searches miss every act the snapshot brought; and on
+/// the national centre, the death acts the snapshot brought must still reach its relay.
 @Suite(.serialized) struct SearchIndexAfterSnapshotTests {
     /// Frames between the test's nodes, delivered when the test runs a round.
     final class Wire: NetworkDriver {
@@ -27,7 +28,14 @@ import Testing
         Bodies.shardWrite(.registerBirth(Bodies.birth(office: 401003)), id: RequestID(high: 31, low: number), action: "register_birth", at: at)
     }
 
-    @Test func aReplicaThatInstallsASnapshotFindsTheActsItBroughtInItsSearchIndex() async throws {
+    /// A death act of office 401003 naming a birth act of Casablanca (another region).
+    static func death(_ number: UInt64, at: Timestamp) -> [UInt8] {
+        let birthAct = ActID(register: RegisterID(office: OfficeCode(601001), year: 1960, kind: .birth), number: number)
+        return Bodies.shardWrite(.registerDeath(DeathMentionRouteTests.death(birthAct: birthAct, office: 401003)), id: RequestID(high: 32, low: number),
+                                 action: "register_death", at: at)
+    }
+
+    @Test func aReplicaThatInstallsASnapshotIndexesItsActsAndRelaysItsDeathActs() async throws {
         let directory = BackupRestoreTests.temporaryDirectory("search-snapshot")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var logger = Logger(label: "test")
@@ -36,7 +44,9 @@ import Testing
         let box = Wire.Box()
         // Node 3 indexes; its first turn rebuilds its new, empty index, before any act exists.
         try FileManager.default.createDirectory(atPath: directory + "/search-3", withIntermediateDirectories: true)
-        let search = try SearchIndexer(directory: directory + "/search-3", logger: logger)
+        // Node 3 also relays death mentions, as the centre does.
+        let relay = DeathMentionRelay(nodeID: 3, metrics: nil, logger: logger, journalPath: nil)
+        let search = try SearchIndexer(directory: directory + "/search-3", logger: logger, relay: relay)
         var disks: [NodeID: RocksDisk] = [:]
         var cores: [NodeID: NodeCore] = [:]
         for id: NodeID in [1, 2, 3] {
@@ -80,15 +90,20 @@ import Testing
         let first = try #require(leader(), "a leader was elected")
         try #require(first != 3, "node 3, which campaigns late and hands leadership on, does not lead")
 
-        // Node 3 is cut off while twenty births are written, one entry each: the leader's log
-        // is compacted past what node 3 holds.
-        cutOff = [3]
         let at = Timestamp.minute(of: Date())
-        for number: UInt64 in 1...20 {
-            cores[first]!.submit(ClientTicket(number), .write(group: group, command: Self.birth(number, at: at)), nowMs: nowMs)
-            for _ in 0..<100 where !answered.contains(ClientTicket(number)) { try round() }
-            try #require(answered.contains(ClientTicket(number)), "birth \(number) was acknowledged")
+        func write(_ ticket: UInt64, _ command: [UInt8]) throws {
+            cores[first]!.submit(ClientTicket(ticket), .write(group: group, command: command), nowMs: nowMs)
+            for _ in 0..<100 where !answered.contains(ClientTicket(ticket)) { try round() }
+            try #require(answered.contains(ClientTicket(ticket)), "write \(ticket) was acknowledged")
         }
+        // One death act node 3 applies, then node 3 is cut off while twenty births and three
+        // deaths are written, one entry each: the leader's log is compacted past what node 3 holds.
+        try write(100, Self.death(1, at: at))
+        for _ in 0..<20 { try round() }
+        #expect(relay.queued == 1, "the death act node 3 applied reached its relay")
+        cutOff = [3]
+        for number: UInt64 in 1...20 { try write(number, Self.birth(number, at: at)) }
+        for number: UInt64 in 2...4 { try write(100 + number, Self.death(number, at: at)) }
         let compactedThrough = try #require(cores[first]!.raft(of: group)).snapshotIndex
         let behind = try #require(cores[3]!.raft(of: group)).lastIndex
         try #require(compactedThrough > behind, "the leader compacted its log (through \(compactedThrough)) past node 3's (\(behind))")
@@ -105,7 +120,14 @@ import Testing
 
         await search.close()
         let indexed = try search.index.count()
-        #expect(indexed == 20, "the snapshot's acts are in node 3's search index: \(indexed), status \(search.status())")
+        #expect(indexed == 24, "the snapshot's acts are in node 3's search index: \(indexed), status \(search.status())")
+
+        // The relay holds the four death mentions, each once: the one applied, the three brought.
+        #expect(relay.queued == 4)
+        let proposals = DeathMentionRelayTests.Proposals(always: (written: true, retryable: false))
+        await proposals.run(relay)
+        #expect(proposals.numbers.sorted() == [1, 2, 3, 4], "\(proposals.numbers)")
+        await relay.close()
         for disk in disks.values { try disk.close() }
     }
 }

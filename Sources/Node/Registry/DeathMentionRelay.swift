@@ -18,12 +18,13 @@ import Services
 /// taken out of it once written, so a stop of the centre loses none: the next start proposes
 /// again what the journal holds. A failure that may pass (no leader, a timeout, an overloaded
 /// node, as while the birth act's region is cut off) sets the mention aside, to be proposed
-/// again after a pause that grows from one second to a minute, while the mentions behind it go
-/// on; it is given up after `retryWindow`. Until then, the other mentions for the same group
-/// wait as well, so a group out of reach costs one proposal a pause, not one per mention. A mention given up, one the register refuses, and
-/// one beyond `pendingMax` are logged and counted (`sijil_death_mentions_unwritten_total`) and
-/// left to `sijil cluster death-mentions`, as are death acts the centre received in a snapshot
-/// rather than applied.
+/// again after a pause that grows from one second to a minute, while the mentions for other
+/// groups go on; it is given up after `retryWindow`. Until then, the other mentions for the same
+/// group wait as well, so a group out of reach costs one proposal a pause, not one per mention.
+/// A mention given up, one the register refuses, and one beyond `pendingMax` are logged and
+/// counted (`sijil_death_mentions_unwritten_total`) and left to `sijil cluster death-mentions`.
+/// Death acts the centre received in a snapshot rather than applied reach the relay from the
+/// search indexer, which reads the snapshot's state again (`SearchIndexer.rebuild`).
 public final class DeathMentionRelay: Sendable {
     /// A mention waiting to be proposed.
     struct Pending: Sendable, Equatable {

@@ -167,12 +167,12 @@ public final class SearchIndexer: Sendable {
     func afterTurn(_ core: NodeCore) {
         let (outcomes, overflowed) = tap.drain()
         // A snapshot replaced a group's state without applying its entries: read it all again.
-        let installed = !core.takeInstalledSnapshots().isEmpty
-        if overflowed || installed { counters.withLockedValue { $0.needsRebuild = true } }
+        let installed = core.takeInstalledSnapshots()
+        if overflowed || !installed.isEmpty { counters.withLockedValue { $0.needsRebuild = true } }
         let rebuilding = counters.withLockedValue { $0.needsRebuild }
         // A turn whose acts the rebuild indexes still hands the relay what it drew up.
         guard !outcomes.isEmpty, !rebuilding || relay != nil else {
-            if rebuilding { rebuild(core) }
+            if rebuilding { rebuild(core, installed: installed) }
             return
         }
         var records: [ActRecord] = []
@@ -195,7 +195,7 @@ public final class SearchIndexer: Sendable {
         }
         if !created.isEmpty { relay?.observe(createdActs: created) }
         if rebuilding {
-            rebuild(core)
+            rebuild(core, installed: installed)
         } else if !records.isEmpty {
             enqueue(.upsert(records))
         }
@@ -221,13 +221,22 @@ public final class SearchIndexer: Sendable {
 
     /// On the loop thread: reads every act of every hosted group and replaces the index with
     /// them. It pauses the loop for the time of the read (acceptable at start, after a snapshot
-    /// and on an operator's request; see docs/OPERATIONS.md).
-    func rebuild(_ core: NodeCore) {
+    /// and on an operator's request; see docs/OPERATIONS.md). The death acts drawn up by the
+    /// entries a snapshot in `installed` brought go to the relay, if any: this replica never
+    /// applied them.
+    func rebuild(_ core: NodeCore, installed: [GroupID: InstalledSnapshot] = [:]) {
         var records: [ActRecord] = []
+        var brought: [Act] = []
         do {
             for group in core.groupIDs {
                 guard core.descriptor(of: group)?.machine == RegistryMachine.machineName, let reader = core.stateReader(for: group) else { continue }
-                try RegistryQueries.forEachRecord(in: reader) { records.append($0) }
+                let snapshot = relay == nil ? nil : installed[group]
+                try RegistryQueries.forEachRecord(in: reader) { record in
+                    if let snapshot, case .death = record.act.content, snapshot.brought(logIndex: record.act.provenance.logIndex) {
+                        brought.append(record.act)
+                    }
+                    records.append(record)
+                }
             }
         } catch {
             logger.error("rebuilding the search index: \(error)")
@@ -235,6 +244,7 @@ public final class SearchIndexer: Sendable {
             return
         }
         _ = tap.drain()
+        if !brought.isEmpty { relay?.observe(createdActs: brought) }
         counters.withLockedValue { $0.needsRebuild = false; $0.queued += 1 }
         pending.withLockedValue { $0.append(.replaceAll(records)) }
         wake.yield()
