@@ -24,7 +24,7 @@ import Services
 /// A mention given up, one the register refuses, and one beyond `pendingMax` are logged and
 /// counted (`sijil_death_mentions_unwritten_total`) and left to `sijil cluster death-mentions`.
 /// Death acts the centre received in a snapshot rather than applied reach the relay from the
-/// search indexer, which reads the snapshot's state again (`SearchIndexer.rebuild`).
+/// search indexer, which reads the group's acts again after the snapshot (`SearchIndexer.afterTurn`).
 public final class DeathMentionRelay: Sendable {
     /// A mention waiting to be proposed.
     struct Pending: Sendable, Equatable {

@@ -161,17 +161,18 @@ public final class SearchIndexer: Sendable {
     }
 
     /// On the loop thread, after a turn: reads the acts the turn's outcomes touched from the
-    /// applied state and queues them for the index; rebuilds when something was missed (a
-    /// snapshot installed in the turn, an overflow, an unclean stop). The acts
-    /// the turn drew up also go to the relay, if any, rebuild or not.
+    /// applied state and queues them for the index; rebuilds when something was missed (an
+    /// overflow, an unclean stop). A group whose state a snapshot replaced in the turn is read
+    /// again whole and its acts indexed again (acts are never removed from a register, so what
+    /// the index held of it stays true). The acts the turn drew up also go to the relay, if any,
+    /// rebuild or not.
     func afterTurn(_ core: NodeCore) {
         let (outcomes, overflowed) = tap.drain()
-        // A snapshot replaced a group's state without applying its entries: read it all again.
         let installed = core.takeInstalledSnapshots()
-        if overflowed || !installed.isEmpty { counters.withLockedValue { $0.needsRebuild = true } }
+        if overflowed { counters.withLockedValue { $0.needsRebuild = true } }
         let rebuilding = counters.withLockedValue { $0.needsRebuild }
         // A turn whose acts the rebuild indexes still hands the relay what it drew up.
-        guard !outcomes.isEmpty, !rebuilding || relay != nil else {
+        guard !outcomes.isEmpty || (!installed.isEmpty && !rebuilding), !rebuilding || relay != nil else {
             if rebuilding { rebuild(core, installed: installed) }
             return
         }
@@ -196,9 +197,12 @@ public final class SearchIndexer: Sendable {
         if !created.isEmpty { relay?.observe(createdActs: created) }
         if rebuilding {
             rebuild(core, installed: installed)
-        } else if !records.isEmpty {
-            enqueue(.upsert(records))
+            return
         }
+        if !installed.isEmpty, let whole = read(core, groups: Set(installed.keys), installed: installed) {
+            records += whole
+        }
+        if !records.isEmpty { enqueue(.upsert(records)) }
     }
 
     /// Each act touched once, in the order first touched, and whether its mentions must be read.
@@ -220,15 +224,24 @@ public final class SearchIndexer: Sendable {
     }
 
     /// On the loop thread: reads every act of every hosted group and replaces the index with
-    /// them. It pauses the loop for the time of the read (acceptable at start, after a snapshot
-    /// and on an operator's request; see docs/OPERATIONS.md). The death acts drawn up by the
-    /// entries a snapshot in `installed` brought go to the relay, if any: this replica never
-    /// applied them.
+    /// them. It pauses the loop for the time of the read (acceptable at start and on an
+    /// operator's request; see docs/OPERATIONS.md).
     func rebuild(_ core: NodeCore, installed: [GroupID: InstalledSnapshot] = [:]) {
+        guard let records = read(core, groups: Set(core.groupIDs), installed: installed) else { return }
+        _ = tap.drain()
+        counters.withLockedValue { $0.needsRebuild = false; $0.queued += 1 }
+        pending.withLockedValue { $0.append(.replaceAll(records)) }
+        wake.yield()
+    }
+
+    /// Every act of `groups` (the registry's), read from the applied state; nil when a read
+    /// failed (logged). The death acts drawn up by the entries a snapshot in `installed` brought
+    /// go to the relay, if any: this replica never applied them.
+    private func read(_ core: NodeCore, groups: Set<GroupID>, installed: [GroupID: InstalledSnapshot]) -> [ActRecord]? {
         var records: [ActRecord] = []
         var brought: [Act] = []
         do {
-            for group in core.groupIDs {
+            for group in core.groupIDs where groups.contains(group) {
                 guard core.descriptor(of: group)?.machine == RegistryMachine.machineName, let reader = core.stateReader(for: group) else { continue }
                 let snapshot = relay == nil ? nil : installed[group]
                 try RegistryQueries.forEachRecord(in: reader) { record in
@@ -239,15 +252,12 @@ public final class SearchIndexer: Sendable {
                 }
             }
         } catch {
-            logger.error("rebuilding the search index: \(error)")
-            counters.withLockedValue { $0.lastError = "\(error)" }
-            return
+            logger.error("reading the acts of groups \(groups.sorted()) for the search index: \(error)")
+            counters.withLockedValue { $0.lastError = "\(error)"; $0.needsRebuild = true }
+            return nil
         }
-        _ = tap.drain()
         if !brought.isEmpty { relay?.observe(createdActs: brought) }
-        counters.withLockedValue { $0.needsRebuild = false; $0.queued += 1 }
-        pending.withLockedValue { $0.append(.replaceAll(records)) }
-        wake.yield()
+        return records
     }
 
     /// Asks for a rebuild at the end of the next turn.
