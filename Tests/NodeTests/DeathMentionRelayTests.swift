@@ -109,6 +109,13 @@ import Testing
         String(decoding: metrics.exposition(), as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }.map(String.init)
     }
 
+    /// A new directory for a test's journal, and the journal's path in it.
+    static func journalDirectory(_ name: String) throws -> (directory: String, path: String) {
+        let directory = BackupRestoreTests.temporaryDirectory(name)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return (directory, directory + "/" + DeathMentionRelay.journalFileName)
+    }
+
     static func relay(_ metrics: NodeMetrics, journal: String? = nil) -> DeathMentionRelay {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -212,10 +219,8 @@ import Testing
     }
 
     @Test func aMentionNotWrittenBeforeAStopIsProposedAfterTheNextStartAndOneWrittenIsNot() async throws {
-        let directory = BackupRestoreTests.temporaryDirectory("relay-journal")
+        let (directory, path) = try Self.journalDirectory("relay-journal")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + "/" + DeathMentionRelay.journalFileName
         let acts = (1...3).map { Self.deathAct(office: 601001, number: UInt64($0), birthAct: $0 == 2 ? Self.rskSecondShardBirth : Self.rskBirth) }
 
         // Before the stop: 1 fails in a way that may pass, 2 (another group) is written; 3 is
@@ -249,10 +254,8 @@ import Testing
     }
 
     @Test func aProposalCutShortByTheClosingLeavesTheMentionInTheJournal() async throws {
-        let directory = BackupRestoreTests.temporaryDirectory("relay-journal-close")
+        let (directory, path) = try Self.journalDirectory("relay-journal-close")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + "/" + DeathMentionRelay.journalFileName
         let metrics = NodeMetrics()
         let relay = Self.relay(metrics, journal: path)
         let act = Self.deathAct(office: 601001, number: 1, birthAct: Self.rskBirth)
@@ -279,10 +282,8 @@ import Testing
     }
 
     @Test func aDamagedJournalLineIsReportedAndNeverProposed() async throws {
-        let directory = BackupRestoreTests.temporaryDirectory("relay-journal-damage")
+        let (directory, path) = try Self.journalDirectory("relay-journal-damage")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + "/" + DeathMentionRelay.journalFileName
         let requests = try (1...4).map { try Self.expected(Self.deathAct(office: 601001, number: UInt64($0), birthAct: Self.rskBirth)) }
         var lines = requests.map { DeathMentionJournal.queuedLine(DeathMentionJournal.Entry(request: $0, queuedAt: Self.clockStart)) }
         // Line 2: one digit of the officer's identifier changed on disk; the record still decodes.
@@ -311,10 +312,8 @@ import Testing
     }
 
     @Test func theJournalIsRewrittenOnceMostOfItIsDone() throws {
-        let directory = BackupRestoreTests.temporaryDirectory("relay-journal-compact")
+        let (directory, path) = try Self.journalDirectory("relay-journal-compact")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + "/journal"
         let journal = DeathMentionJournal(path: path)
         #expect(journal.read().pending.isEmpty)
         let count = DeathMentionJournal.compactionRecordsMin

@@ -111,6 +111,11 @@ public final class DeathMentionRelay: Sendable {
             return next
         }
 
+        /// Puts `item`, taken and not proposed to the end, back first in line.
+        mutating func putBack(_ item: Pending) {
+            ready.insert(item, at: head)
+        }
+
         /// Everything not done, in the order it is proposed (for rewriting the journal).
         var unfinished: [Pending] { Array(ready[head...]) + waiting }
     }
@@ -303,7 +308,7 @@ public final class DeathMentionRelay: Sendable {
         }
         while let next = take() {
             if Task.isCancelled {
-                state.withLockedValue { $0.ready.insert(next, at: $0.head) }
+                state.withLockedValue { $0.putBack(next) }
                 return .cancelled
             }
             let current = topology()
@@ -321,15 +326,15 @@ public final class DeathMentionRelay: Sendable {
             }
             if held { continue }
             state.withLockedValue { $0.proposing = 1 }
-            let finished = await relay(next, now: now(), propose: propose)
+            let outcome = await relay(next, now: now(), propose: propose)
             state.withLockedValue { state in
                 state.proposing = 0
                 guard let group else { return }
                 // Set aside: the group is held until the mention is due again; otherwise free.
-                state.heldGroups[group] = state.waiting.last.flatMap { $0.request.requestID == next.request.requestID ? $0.notBefore : nil }
+                if case .setAside(let until) = outcome { state.heldGroups[group] = until } else { state.heldGroups[group] = nil }
             }
             reportWaiting()
-            if !finished { return .cancelled }
+            if outcome == .cancelled { return .cancelled }
         }
         reportWaiting()
         return state.withLockedValue { $0.waiting.map(\.notBefore).min() }.map(Pass.nextDue) ?? .idle
@@ -353,11 +358,20 @@ public final class DeathMentionRelay: Sendable {
         state.withLockedValue { $0.take() }
     }
 
-    /// Proposes `item` once: written, refused for good, given up, or set aside to be proposed again.
-    /// False when the relay was closed during a proposal that did not write: the mention is
-    /// put back, first in line, and stays in the journal (the proposal's failure may be the
-    /// closing itself, which says nothing about the mention).
-    private func relay(_ item: Pending, now: Date, propose: Propose) async -> Bool {
+    /// What one proposal of a mention led to.
+    private enum Outcome: Equatable {
+        /// Written, refused for good, or given up: out of the relay.
+        case finished
+        /// Failed in a way that may pass: proposed again from then on.
+        case setAside(until: Date)
+        /// The relay was closed during a proposal that did not write: the mention is put back,
+        /// first in line, and stays in the journal (the proposal's failure may be the closing
+        /// itself, which says nothing about the mention).
+        case cancelled
+    }
+
+    /// Proposes `item` once.
+    private func relay(_ item: Pending, now: Date, propose: Propose) async -> Outcome {
         var item = item
         item.attempts += 1
         let audit = AuditRecord(
@@ -365,8 +379,8 @@ public final class DeathMentionRelay: Sendable {
             purpose: "death mention", action: "append_mention", subject: item.birthAct.path)
         let (status, retryable) = await propose(item.request, audit)
         if !status.written && Task.isCancelled {
-            state.withLockedValue { $0.ready.insert(item, at: $0.head) }
-            return false
+            state.withLockedValue { $0.putBack(item) }
+            return .cancelled
         }
         if status.written {
             metrics?.recordRelayedDeathMention()
@@ -378,10 +392,10 @@ public final class DeathMentionRelay: Sendable {
         } else {
             item.notBefore = now.addingTimeInterval(Self.pause(beforeAttempt: item.attempts + 1))
             state.withLockedValue { $0.waiting.append(item) }
-            return true
+            return .setAside(until: item.notBefore)
         }
         done(item)
-        return true
+        return .finished
     }
 
     /// Takes `item` out of the relay and its journal.
