@@ -1,5 +1,6 @@
 import GRDB
 import Registry
+import Synchronization
 
 /// A search index of acts in SQLite: derived from the registry state, updated from accepted
 /// outcomes, and rebuildable from the stored acts at any time. It holds nothing that the state
@@ -7,10 +8,14 @@ import Registry
 public final class RegistrySearchIndex: Sendable {
     private let database: DatabaseQueue
     private let keyMemo = NameKeyMemo()
+    private let passes = PassCounter()
+    /// Rows in `act`, kept as transactions commit: counting them in SQLite reads the whole
+    /// table (seconds at the national centre's size), and every search answer reports it.
+    private let rows = Mutex<Int>(0)
 
     /// The layout of the tables, kept in SQLite's `user_version`. An index file of another
     /// layout is emptied when opened (`replacedOtherLayout`) and must be rebuilt from the state.
-    public static let layoutVersion = 2
+    public static let layoutVersion = 3
 
     /// Whether opening found an index of another layout and emptied it.
     public let replacedOtherLayout: Bool
@@ -38,7 +43,10 @@ public final class RegistrySearchIndex: Sendable {
             // insert gathers the terms of a whole transaction in memory and writes them as one
             // sorted segment, where one row per name key cost a random B-tree insert each. The
             // row keeps the terms it was indexed under (`name_terms`, the full-text index's
-            // content) so that re-indexing an act removes exactly those.
+            // content) so that re-indexing an act removes exactly those. `mentions` is how
+            // many marginal mentions the indexed record carried: mentions are only ever
+            // appended, so a record with fewer is an older read of the act and never replaces
+            // one with more. `pass` is the replacement pass that last wrote or confirmed the row.
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS act (
                     id INTEGER PRIMARY KEY,
@@ -52,7 +60,9 @@ public final class RegistrySearchIndex: Sendable {
                     name_latin TEXT NOT NULL,
                     name_arabic TEXT NOT NULL,
                     name_terms TEXT NOT NULL,
-                    exact_keys TEXT NOT NULL
+                    exact_keys TEXT NOT NULL,
+                    mentions INTEGER NOT NULL,
+                    pass INTEGER NOT NULL
                 );
                 CREATE VIRTUAL TABLE IF NOT EXISTS act_names USING fts5(
                     name_terms, content = 'act', content_rowid = 'id', tokenize = 'ascii', detail = 'none', columnsize = 0);
@@ -62,20 +72,29 @@ public final class RegistrySearchIndex: Sendable {
                 """)
             return replaced
         }
+        let (lastPass, count) = try database.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT MAX(pass) FROM act") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM act") ?? 0)
+        }
+        passes.current = lastPass
+        rows.withLock { $0 = count }
     }
 
     /// Indexes (or re-indexes) one act with its mentions: the names as drawn up and as
-    /// corrected, the parents, the spouses.
+    /// corrected, the parents, the spouses. A record older than the one indexed (fewer mentions)
+    /// changes nothing, so records read at different instants can be written in any order.
     public func index(_ record: ActRecord) throws {
-        try database.write { db in try Self.write(record, db, memo: keyMemo) }
+        try index([record])
     }
 
     /// Indexes (or re-indexes) several acts in one transaction.
     public func index(_ records: [ActRecord]) throws {
         guard !records.isEmpty else { return }
-        try database.write { db in
-            for record in records { try Self.write(record, db, memo: keyMemo) }
+        let added = try database.write { db in
+            var added = 0
+            for record in records where try Self.write(record, db, memo: keyMemo, pass: passes.current) { added += 1 }
+            return added
         }
+        rows.withLock { $0 += added }
     }
 
     /// Updates the index from an outcome of the state machine, reading the acts it touched
@@ -91,29 +110,75 @@ public final class RegistrySearchIndex: Sendable {
         for id in touched {
             if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }
         }
-        try database.write { db in
-            for record in records { try Self.write(record, db, memo: keyMemo) }
-        }
+        try index(records)
     }
 
-    /// Drops everything and re-indexes every act of the state, one page at a time.
+    /// Replaces the index with every act of the state, one page at a time.
     public func rebuild(from reader: some KeyValueReader) throws {
+        let pass = try beginReplacement()
+        var cursor: RegistryQueries.ActCursor? = .first
+        while let from = cursor {
+            let page = try RegistryQueries.records(from: from, limit: Self.replacementPageActs, in: reader)
+            try index(page.records)
+            cursor = page.next
+        }
+        _ = try finishReplacement(pass)
+    }
+
+    /// Acts a replacement reads and writes at a time in `rebuild(from:)`.
+    static let replacementPageActs = 256
+
+    /// A replacement of the whole index, written page after page while the index keeps serving
+    /// and taking new records: every act written from its start on is marked with its pass, and
+    /// `finishReplacement` removes the rows it did not mark (acts the state no longer holds).
+    public struct Replacement: Sendable, Equatable {
+        let pass: Int64
+    }
+
+    /// Starts a replacement. Only the last one started can finish.
+    public func beginReplacement() throws -> Replacement {
         try database.write { db in
-            try db.execute(sql: "INSERT INTO act_names (act_names) VALUES ('delete-all'); DELETE FROM act;")
-            try RegistryQueries.forEachRecord(in: reader) { record in try Self.write(record, db, memo: keyMemo) }
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(pass) FROM act") ?? 0
+            passes.current = max(passes.current, last) + 1
+            return Replacement(pass: passes.current)
         }
     }
 
-    /// Drops everything and indexes `records`.
-    public func rebuild(from records: some Sequence<ActRecord>) throws {
-        try database.write { db in
-            try db.execute(sql: "INSERT INTO act_names (act_names) VALUES ('delete-all'); DELETE FROM act;")
-            for record in records { try Self.write(record, db, memo: keyMemo) }
+    /// Removes the rows `replacement` did not write or confirm, a page per transaction so that
+    /// searches go on between them; returns how many. Throws if another replacement began since.
+    @discardableResult
+    public func finishReplacement(_ replacement: Replacement) throws -> Int {
+        var removed = 0
+        var after: Int64 = 0
+        while true {
+            let page = try database.write { db -> Int in
+                guard passes.current == replacement.pass else {
+                    throw DatabaseError(message: "replacement pass \(replacement.pass) was superseded by pass \(passes.current)")
+                }
+                let rows = try Row.fetchAll(db, sql: "SELECT id, name_terms FROM act WHERE id > ? AND pass < ? ORDER BY id LIMIT ?",
+                                            arguments: [after, replacement.pass, Self.replacementPageActs])
+                for row in rows {
+                    let id: Int64 = row["id"]
+                    try db.execute(sql: "INSERT INTO act_names (act_names, rowid, name_terms) VALUES ('delete', ?, ?)",
+                                   arguments: [id, row["name_terms"] as String])
+                    try db.execute(sql: "DELETE FROM act WHERE id = ?", arguments: [id])
+                    after = id
+                }
+                return rows.count
+            }
+            removed += page
+            rows.withLock { $0 -= page }
+            if page < Self.replacementPageActs { return removed }
         }
     }
 
     /// How many acts the index holds.
-    public func count() throws -> Int {
+    public func count() -> Int {
+        rows.withLock { $0 }
+    }
+
+    /// The rows SQLite counts in the table (a read of the whole table): what `count()` keeps.
+    func countedInTable() throws -> Int {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM act") ?? 0 }
     }
 
@@ -177,7 +242,8 @@ public final class RegistrySearchIndex: Sendable {
         }
     }
 
-    private static func write(_ record: ActRecord, _ db: Database, memo: NameKeyMemo) throws {
+    /// Writes one record; true when it added a row.
+    private static func write(_ record: ActRecord, _ db: Database, memo: NameKeyMemo, pass: Int64) throws -> Bool {
         let act = record.act
         let view = ActView(record)
         let key = act.id.description
@@ -188,31 +254,45 @@ public final class RegistrySearchIndex: Sendable {
             Int(act.id.register.kind.rawValue).databaseValue, Int64(act.id.number).databaseValue,
             view.eventDate.gregorian.daysSinceEpoch.databaseValue, act.civilDigitalID?.digits.databaseValue ?? .null,
             view.person.latinText.databaseValue, view.person.arabicText.databaseValue, names.terms.databaseValue,
-            names.exact.databaseValue]
+            names.exact.databaseValue, record.mentions.count.databaseValue, pass.databaseValue]
         // Cached statements: compiled once per connection, not once per act. A new act (the
-        // common case) is one row and one document; an act indexed before is updated in place
-        // after its old terms are taken out of the full-text index.
+        // common case) is one row and one document; an act indexed before is updated in place,
+        // its old terms taken out of the full-text index first when they changed.
         try db.cachedStatement(sql: """
-            INSERT INTO act (act_key, office, register_year, kind, number, event_day, civil_id, name_latin, name_arabic, name_terms, exact_keys)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (act_key) DO NOTHING
+            INSERT INTO act (act_key, office, register_year, kind, number, event_day, civil_id, name_latin, name_arabic, name_terms, exact_keys,
+                             mentions, pass)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (act_key) DO NOTHING
             """).execute(arguments: StatementArguments([key.databaseValue] + values))
-        let id: Int64
-        if db.changesCount == 1 {
-            id = db.lastInsertedRowID
-        } else {
-            guard let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name_terms FROM act WHERE act_key = ?"), arguments: [key]) else {
-                throw DatabaseError(message: "act \(key) neither inserted nor found")
-            }
-            id = old["id"]
-            try db.cachedStatement(sql: "INSERT INTO act_names (act_names, rowid, name_terms) VALUES ('delete', ?, ?)")
-                .execute(arguments: [id, old["name_terms"] as String])
-            try db.cachedStatement(sql: """
-                UPDATE act SET office = ?, register_year = ?, kind = ?, number = ?, event_day = ?, civil_id = ?, name_latin = ?,
-                    name_arabic = ?, name_terms = ?, exact_keys = ? WHERE id = ?
-                """).execute(arguments: StatementArguments(values + [id.databaseValue]))
+        guard db.changesCount != 1 else {
+            try db.cachedStatement(sql: "INSERT INTO act_names (rowid, name_terms) VALUES (?, ?)")
+                .execute(arguments: StatementArguments([db.lastInsertedRowID.databaseValue, names.terms.databaseValue]))
+            return true
         }
-        try db.cachedStatement(sql: "INSERT INTO act_names (rowid, name_terms) VALUES (?, ?)")
-            .execute(arguments: StatementArguments([id.databaseValue, names.terms.databaseValue]))
+        guard let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name_terms, mentions FROM act WHERE act_key = ?"), arguments: [key]) else {
+            throw DatabaseError(message: "act \(key) neither inserted nor found")
+        }
+        let id: Int64 = old["id"]
+        // An older read of the act (a rebuild's view of the state, overtaken by a record written
+        // since): the row stays, marked as present.
+        guard (old["mentions"] as Int) <= record.mentions.count else {
+            try db.cachedStatement(sql: "UPDATE act SET pass = ? WHERE id = ?").execute(arguments: [pass, id])
+            return false
+        }
+        let oldTerms: String = old["name_terms"]
+        let termsChanged = oldTerms != names.terms
+        if termsChanged {
+            try db.cachedStatement(sql: "INSERT INTO act_names (act_names, rowid, name_terms) VALUES ('delete', ?, ?)")
+                .execute(arguments: [id, oldTerms])
+        }
+        try db.cachedStatement(sql: """
+            UPDATE act SET office = ?, register_year = ?, kind = ?, number = ?, event_day = ?, civil_id = ?, name_latin = ?,
+                name_arabic = ?, name_terms = ?, exact_keys = ?, mentions = ?, pass = ? WHERE id = ?
+            """).execute(arguments: StatementArguments(values + [id.databaseValue]))
+        if termsChanged {
+            try db.cachedStatement(sql: "INSERT INTO act_names (rowid, name_terms) VALUES (?, ?)")
+                .execute(arguments: StatementArguments([id.databaseValue, names.terms.databaseValue]))
+        }
+        return false
     }
 
     /// The full-text term of a name key in a role: `r`, the role, then the key's UTF-8 bytes in
@@ -284,6 +364,14 @@ private struct NameTermsBuilder {
             exact += key + " "
         }
     }
+}
+
+/// The pass the index's writes mark their rows with: the last replacement begun.
+///
+/// `@unchecked Sendable`: only used inside the index's write closures, which GRDB's
+/// `DatabaseQueue` runs one at a time on its serial queue.
+final class PassCounter: @unchecked Sendable {
+    var current: Int64 = 0
 }
 
 /// The index keys of name texts already seen. Names repeat (a few thousand given and family

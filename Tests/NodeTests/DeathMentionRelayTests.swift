@@ -375,16 +375,8 @@ enum DeathMentionRelayTestError: Error { case notADeath }
         // A new index: its first turn rebuilds it, as after an unclean stop.
         let search = try SearchIndexer(directory: directory, logger: logger, relay: relay)
         let disk = try RocksDisk(path: directory + "/db", metrics: nil)
-        let core = try NodeCore(options: NodeCoreOptions(nodeID: 1, randomSeed: 7), disk: disk, network: SilentNetwork(),
-                                machines: { search.machine(for: $0.id) })
-        let group: UInt64 = 4001
-        try core.createGroup(GroupDescriptor(id: group, region: "RSK", machine: RegistryMachine.machineName, initialMembership: Membership(voters: [1])))
-        var nowMs: UInt64 = 1_767_225_600_000
-        for _ in 0..<200 where core.raft(of: group)?.role != .leader {
-            nowMs += 100
-            core.tick(nowMs: nowMs)
-            _ = try core.runTurn()
-        }
+        let (core, nowMs) = try SingleVoterShard.elected(disk: disk, search: search, seed: 7)
+        let group = SingleVoterShard.group
         // A new index is due for a rebuild (the first one's); so is one asked for (the second).
         // The third death comes with no rebuild due.
         let at = Timestamp.minute(of: Date())
@@ -401,8 +393,9 @@ enum DeathMentionRelayTestError: Error { case notADeath }
             #expect(relay.queued == Int(number), "death \(number) reached the relay")
             #expect(!search.status().needsRebuild)
         }
-        try disk.close()
+        // The index first: a rebuild under way holds a view of the store.
         await search.close()
+        try disk.close()
         await relay.close()
     }
 }

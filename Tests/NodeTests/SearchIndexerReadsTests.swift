@@ -26,8 +26,8 @@ import Testing
     }
 }
 
-/// How the indexer merges the records queued by several turns before one SQLite transaction.
-@Suite struct SearchIndexerCoalesceTests {
+/// How the writer merges the records queued by several turns before one SQLite transaction.
+@Suite struct SearchIndexWriterMergeTests {
     static func record(_ number: UInt64, given: String) -> ActRecord {
         let id = SearchIndexerReadsTests.act(number)
         let act = Act(id: id, civilDigitalID: nil, content: .birth(Bodies.birth(given: given)),
@@ -45,25 +45,14 @@ import Testing
     }
 
     @Test func distinctActsAreKeptInOrder() {
-        let plan = SearchIndexer.coalesce([.upsert([Self.record(1, given: "Amine"), Self.record(2, given: "Yassine")]),
-                                           .upsert([Self.record(3, given: "Salma")])])
-        #expect(plan.replacement == nil)
-        #expect(plan.upserts.map(\.act.id.number) == [1, 2, 3])
-        #expect(plan.count == 2)
+        let records = SearchIndexWriter.lastOfEach([Self.record(1, given: "Amine"), Self.record(2, given: "Yassine"), Self.record(3, given: "Salma")])
+        #expect(records.map(\.act.id.number) == [1, 2, 3])
     }
 
     @Test func theLastRecordOfAnActWinsAtItsLastPlace() {
-        let plan = SearchIndexer.coalesce([.upsert([Self.record(1, given: "Amine"), Self.record(2, given: "Yassine")]),
-                                           .upsert([Self.record(1, given: "Ilyas"), Self.record(3, given: "Salma")])])
-        #expect(plan.upserts.map(\.act.id.number) == [2, 1, 3])
-        #expect(Self.givenNames(plan.upserts) == ["Yassine", "Ilyas", "Salma"])
-    }
-
-    @Test func aReplacementDropsWhatCameBeforeIt() {
-        let plan = SearchIndexer.coalesce([.upsert([Self.record(1, given: "Amine")]), .replaceAll([Self.record(2, given: "Yassine")]),
-                                           .upsert([Self.record(3, given: "Salma")])])
-        #expect(plan.replacement?.map(\.act.id.number) == [2])
-        #expect(plan.upserts.map(\.act.id.number) == [3])
-        #expect(plan.count == 3)
+        let records = SearchIndexWriter.lastOfEach([Self.record(1, given: "Amine"), Self.record(2, given: "Yassine"),
+                                                    Self.record(1, given: "Ilyas"), Self.record(3, given: "Salma")])
+        #expect(records.map(\.act.id.number) == [2, 1, 3])
+        #expect(Self.givenNames(records) == ["Yassine", "Ilyas", "Salma"])
     }
 }

@@ -16,7 +16,7 @@ import Testing
 
     static func copy(signedWith key: Curve25519.Signing.PrivateKey) throws -> CivilStatusCopy {
         try CopyIssuer(signingKey: key).issue(
-            SearchIndexerCoalesceTests.record(1, given: "Yassine"), form: .extract, language: .french,
+            SearchIndexWriterMergeTests.record(1, given: "Yassine"), form: .extract, language: .french,
             issuedAt: Timestamp(date: GregorianDate(year: 2026, month: 1, day: 15), time: TimeOfDay(hour: 9, minute: 0)),
             requester: CopyRequester(relation: .other))
     }
@@ -43,7 +43,7 @@ import Testing
         #expect(keyring.verify(try Self.copy(signedWith: Self.key(4))).region == "CS")
 
         let issued = try #require(keyring.issuer(region: "RSK")).issue(
-            SearchIndexerCoalesceTests.record(1, given: "Yassine"), form: .extract, language: .french,
+            SearchIndexWriterMergeTests.record(1, given: "Yassine"), form: .extract, language: .french,
             issuedAt: Timestamp(date: GregorianDate(year: 2026, month: 1, day: 15), time: TimeOfDay(hour: 9, minute: 0)),
             requester: CopyRequester(relation: .other))
         #expect(issued.keyFingerprint == CopyIssuer.fingerprint(of: Self.key(1).publicKey), "never signed with a former key")

@@ -103,7 +103,7 @@ import Testing
         try index.update(with: try world.apply(.appendMention(target: act, body: correction), at: GregorianDate(year: 2024, month: 6, day: 2)), from: world.store)
         #expect(names(try index.search(ActSearchQuery(name: "Amine Alaoui"))) == ["Amine El Alaoui"])
         #expect(names(try index.search(ActSearchQuery(name: "Mohammed Alaoui"))) == ["Amine El Alaoui"])
-        #expect(try index.count() == 4)
+        #expect(index.count() == 4)
     }
 
     @Test func rebuildFromTheStateEqualsTheIncrementalIndex() throws {
@@ -115,7 +115,64 @@ import Testing
         for query in queries {
             #expect(try rebuilt.search(query) == (try index.search(query)))
         }
-        #expect(try rebuilt.count() == 4)
+        #expect(rebuilt.count() == 4)
+    }
+
+    /// A rebuild reads a view of the state taken before; a mention applied since is indexed
+    /// from a newer read. Whatever order the two reach the index in, the newer one stays.
+    @Test func anOlderReadOfAnActNeverReplacesANewerOne() throws {
+        var (world, index) = try Self.world()
+        let act = try #require(world.outcomes[0].acceptedEntry).actID
+        let before = try #require(try RegistryQueries.record(act, in: world.store))
+        let correction = MentionBody.rectification(CorrectionMention(
+            field: .givenNameLatin, newValue: .text("Amine"),
+            reference: .judgment(JudgmentReference(court: "المحكمة الابتدائية بالرباط", number: "2/2024", date: GregorianDate(year: 2024, month: 6, day: 1)))))
+        _ = try world.apply(.appendMention(target: act, body: correction), at: GregorianDate(year: 2024, month: 6, day: 2))
+        let after = try #require(try RegistryQueries.record(act, in: world.store))
+        try #require(after.mentions.count == before.mentions.count + 1)
+        for order in [[after, before], [before, after]] {
+            for record in order { try index.index(record) }
+            #expect(names(try index.search(ActSearchQuery(name: "Amine Alaoui"))) == ["Amine El Alaoui"], "written in the order \(order.map(\.mentions.count))")
+        }
+        #expect(index.count() == 4)
+    }
+
+    /// A replacement keeps the acts it reads and those written meanwhile, and removes the rest.
+    @Test func aReplacementRemovesOnlyWhatItDidNotFindOrWasNotWrittenDuringIt() throws {
+        var (world, index) = try Self.world()
+        let ids = world.outcomes.compactMap { $0.acceptedEntry?.actID }
+        // An act the state does not hold (as if left by a group this node no longer hosts).
+        var stray = try #require(try RegistryQueries.record(ids[3], in: world.store))
+        stray.act.id = ActID(register: stray.act.id.register, number: 99)
+        guard case .birth(var birth) = stray.act.content else { Issue.record("not a birth"); return }
+        birth.child.familyName = Name(arabic: "الغريب", latin: "Gharib")
+        stray.act.content = .birth(birth)
+        try index.index(stray)
+        #expect(index.count() == 5)
+
+        let replacement = try index.beginReplacement()
+        // The replacement's view: the first three acts.
+        for id in ids[0..<3] { try index.index(try #require(try RegistryQueries.record(id, in: world.store))) }
+        // Written meanwhile: the fourth act as read again after a turn, and a new act.
+        try index.index(try #require(try RegistryQueries.record(ids[3], in: world.store)))
+        let later = Self.birth(("إلياس", "Ilyas"), ("المريني", "Merini"), father: ("عمر", "Omar"), mother: ("سناء", "Sanae"), born: GregorianDate(year: 2024, month: 5, day: 1))
+        try index.update(with: try world.apply(.registerBirth(later), at: GregorianDate(year: 2024, month: 5, day: 3)), from: world.store)
+        #expect(try index.finishReplacement(replacement) == 1)
+        #expect(index.count() == 5)
+        #expect(try index.search(ActSearchQuery(name: "Gharib")).isEmpty, "the stray act is gone from the full-text index too")
+        #expect(names(try index.search(ActSearchQuery(name: "Ilyas"))) == ["Ilyas Merini"])
+        #expect(names(try index.search(ActSearchQuery(name: "Ahmed Tazi"))) == ["Ahmed Tazi"])
+        #expect(try index.countedInTable() == index.count())
+    }
+
+    @Test func onlyTheLastReplacementBegunCanFinish() throws {
+        let (_, index) = try Self.world()
+        let first = try index.beginReplacement()
+        let second = try index.beginReplacement()
+        #expect(throws: (any Error).self) { try index.finishReplacement(first) }
+        #expect(try index.finishReplacement(second) == 4, "nothing was written during the second: every act goes")
+        #expect(index.count() == 0)
+        #expect(try index.countedInTable() == 0)
     }
 
     @Test func rejectedOutcomeChangesNothing() throws {
@@ -124,7 +181,7 @@ import Testing
         bad.office = OfficeCode(401999)
         let outcome = try world.apply(.registerBirth(bad), at: GregorianDate(year: 2024, month: 5, day: 2))
         try index.update(with: outcome, from: world.store)
-        #expect(try index.count() == 4)
+        #expect(index.count() == 4)
     }
 
     @Test func reindexingAnActDropsTheNamesItNoLongerCarries() throws {
@@ -140,7 +197,7 @@ import Testing
         #expect(names(try index.search(ActSearchQuery(name: "Ilyas Benali"))) == ["Ilyas Benali"])
         #expect(names(try index.search(ActSearchQuery(name: "الياس"))) == ["Ilyas Benali"])
         #expect(names(try index.search(ActSearchQuery(fatherName: "Abdellah"))) == ["Ilyas Benali"])
-        #expect(try index.count() == 4)
+        #expect(index.count() == 4)
     }
 
     @Test func anIndexFileOfAnotherLayoutIsEmptiedAndReported() throws {
@@ -163,13 +220,13 @@ import Testing
         do {
             let index = try RegistrySearchIndex(path: path)
             #expect(index.replacedOtherLayout)
-            #expect(try index.count() == 0)
+            #expect(index.count() == 0)
             try index.rebuild(from: world.store)
             #expect(names(try index.search(ActSearchQuery(name: "Tazi"))) == ["Ahmed Tazi"])
         }
         let reopened = try RegistrySearchIndex(path: path)
         #expect(!reopened.replacedOtherLayout)
-        #expect(try reopened.count() == 4)
+        #expect(reopened.count() == 4)
     }
 
     @Test func onDiskIndexPersistsAcrossReopen() throws {

@@ -8,11 +8,17 @@ import RegistrySearch
 
 /// Keeps this node's search index (SQLite, in its data directory) in step with the acts it
 /// applies. The index is derived: it holds nothing the register does not, and is rebuilt from
-/// the applied state whenever it may have missed something (an unclean stop, a snapshot
-/// installed, an overflow) or on an operator's request.
+/// the applied state whenever it may have missed something (an unclean stop, an overflow) or on
+/// an operator's request; the acts of a group whose state a snapshot replaced are read again.
 ///
 /// Freshness: records reach the index after the turn that applied them, through a queue; a
 /// search can miss an act acknowledged a moment earlier. Reads of acts never go through it.
+///
+/// Rereads (a rebuild, a group a snapshot replaced) never read on the node's loop: the loop
+/// opens a view of the applied state between two turns, and the index's writer task reads it
+/// a page at a time (`SearchIndexWriter`), between the records the turns keep queueing. Memory
+/// stays bounded by a page whatever the size of the state, and the loop does not pause. A read
+/// of an act taken before a newer one was written never replaces it (`RegistrySearchIndex.index`).
 public final class SearchIndexer: Sendable {
     /// The search index (SQLite).
     public let index: RegistrySearchIndex
@@ -20,9 +26,8 @@ public final class SearchIndexer: Sendable {
     private let cleanMarkerPath: String
     private let logger: Logger
     private let wake: AsyncStream<Void>.Continuation
-    private let pending = NIOLockedValueBox<[Work]>([])
+    private let shared: NIOLockedValueBox<SearchIndexWriter.Shared>
     private let consumer: Task<Void, Never>
-    private let counters = NIOLockedValueBox(Counters())
     /// Given the acts each turn draws up (on the national centre: `DeathMentionRelay`).
     private let relay: DeathMentionRelay?
 
@@ -31,30 +36,25 @@ public final class SearchIndexer: Sendable {
     /// memory without bound.
     static let queuedBatchesMax = 10_000
 
-    enum Work: Sendable {
-        case upsert([ActRecord])
-        case replaceAll([ActRecord])
-    }
-
-    struct Counters: Sendable {
-        var indexed: UInt64 = 0
-        var queued: Int = 0
-        var rebuilds: UInt64 = 0
-        var lastError: String?
-        var needsRebuild = false
-    }
-
     /// What the status endpoint shows about the index.
     public struct Status: Codable, Sendable, Equatable {
         /// Acts in the index.
         public var actsIndexed: Int
         /// Record batches waiting to be written.
         public var batchesQueued: Int
-        /// Rebuilds since the start.
+        /// Rebuilds completed since the start.
         public var rebuilds: UInt64
-        /// A rebuild is due.
+        /// A rebuild is due: it starts after the node's next turn.
         public var needsRebuild: Bool
-        /// The last write error, if any.
+        /// Acts are being read again from the applied state (a rebuild, or a group a snapshot
+        /// replaced): until it ends, searches can miss acts the index did not hold before.
+        public var rereading: Bool
+        /// Acts read again so far by the rereads under way.
+        public var actsReread: Int
+        /// A rebuild's read failed (see `lastError`): the index may miss acts until the next
+        /// rebuild, which the next start does, or an operator's request.
+        public var incomplete: Bool
+        /// The last write or read error, if any.
         public var lastError: String?
     }
 
@@ -75,69 +75,13 @@ public final class SearchIndexer: Sendable {
         self.index = index
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.wake = wake
-        let counters = counters
-        let pending = pending
         // An index of another layout (an older version of Sijil) was emptied on opening.
-        counters.withLockedValue { $0.needsRebuild = !clean || index.replacedOtherLayout }
-        consumer = Task.detached {
-            for await _ in wakeups {
-                // Let a few turns' records gather: one SQLite transaction for all of them costs
-                // little more than one for a single act (the commit dominates).
-                try? await Task.sleep(for: .milliseconds(Self.coalesceMs))
-                let works = pending.withLockedValue { works -> [Work] in
-                    defer { works = [] }
-                    return works
-                }
-                Self.write(Self.coalesce(works), index: index, counters: counters, logger: logger)
-            }
-            let rest = pending.withLockedValue { works -> [Work] in
-                defer { works = [] }
-                return works
-            }
-            Self.write(Self.coalesce(rest), index: index, counters: counters, logger: logger)
-        }
-    }
-
-    /// Milliseconds a batch of records waits for more before it is written. The index is
-    /// asynchronous anyway; this bounds how stale a search can be on an idle node.
-    static let coalesceMs = 50
-
-    /// What to write for a list of queued works: the last full replacement, if any, and every
-    /// upsert after it, merged (the last record of an act wins).
-    static func coalesce(_ works: [Work]) -> (replacement: [ActRecord]?, upserts: [ActRecord], count: Int) {
-        var replacement: [ActRecord]?
-        var upserts: [ActRecord] = []
-        for work in works {
-            switch work {
-            case .upsert(let records): upserts += records
-            case .replaceAll(let records):
-                replacement = records
-                upserts = []
-            }
-        }
-        // The last record of each act, in order; without a repeated act (the common case) the
-        // list is returned as it is, without copying the records.
-        var seen = Set<ActID>(minimumCapacity: upserts.count)
-        var kept = [Bool](repeating: false, count: upserts.count)
-        for index in upserts.indices.reversed() { kept[index] = seen.insert(upserts[index].act.id).inserted }
-        if seen.count == upserts.count { return (replacement, upserts, works.count) }
-        return (replacement, upserts.indices.filter { kept[$0] }.map { upserts[$0] }, works.count)
-    }
-
-    private static func write(_ plan: (replacement: [ActRecord]?, upserts: [ActRecord], count: Int), index: RegistrySearchIndex,
-                              counters: NIOLockedValueBox<Counters>, logger: Logger) {
-        guard plan.count > 0 else { return }
-        do {
-            if let replacement = plan.replacement {
-                try index.rebuild(from: replacement)
-                counters.withLockedValue { $0.rebuilds += 1; $0.indexed += UInt64(replacement.count) }
-            }
-            try index.index(plan.upserts)
-            counters.withLockedValue { $0.indexed += UInt64(plan.upserts.count); $0.queued -= plan.count }
-        } catch {
-            logger.error("search index write failed: \(error)")
-            counters.withLockedValue { $0.lastError = "\(error)"; $0.needsRebuild = true; $0.queued -= plan.count }
-        }
+        var initial = SearchIndexWriter.Shared()
+        initial.counters.needsRebuild = !clean || index.replacedOtherLayout
+        let shared = NIOLockedValueBox(initial)
+        self.shared = shared
+        let writer = SearchIndexWriter(index: index, shared: shared, relay: relay, logger: logger)
+        consumer = Task.detached { await writer.run(wakeups) }
     }
 
     /// Wraps a group's registry machine so that its outcomes reach the index.
@@ -145,64 +89,84 @@ public final class SearchIndexer: Sendable {
         TappedRegistryMachine(inner: ShardMachine(), group: group, tap: tap)
     }
 
-    private func enqueue(_ work: Work) {
-        let accepted = counters.withLockedValue { counters -> Bool in
-            guard counters.queued < Self.queuedBatchesMax else {
-                counters.needsRebuild = true
+    private func enqueue(_ records: [ActRecord]) {
+        let accepted = shared.withLockedValue { shared -> Bool in
+            guard shared.counters.queued < Self.queuedBatchesMax else {
+                shared.counters.needsRebuild = true
                 return false
             }
-            counters.queued += 1
+            shared.counters.queued += 1
+            shared.pending.append(.upsert(records))
             return true
         }
-        if accepted {
-            pending.withLockedValue { $0.append(work) }
-            wake.yield()
-        }
+        if accepted { wake.yield() }
     }
 
     /// On the loop thread, after a turn: reads the acts the turn's outcomes touched from the
-    /// applied state and queues them for the index; rebuilds when something was missed (an
-    /// overflow, an unclean stop). A group whose state a snapshot replaced in the turn is read
-    /// again whole and its acts indexed again (acts are never removed from a register, so what
-    /// the index held of it stays true). The acts the turn drew up also go to the relay, if any,
-    /// rebuild or not.
+    /// applied state and queues them for the index. When something was missed (an overflow, an
+    /// unclean stop) or an operator asked, it opens a view of the whole applied state for a
+    /// rebuild instead; a group whose state a snapshot replaced in the turn gets a view of its
+    /// own, and its acts are read again (acts are never removed from a register, so what the
+    /// index held of it stays true meanwhile). The acts the turn drew up go to the relay, if
+    /// any, rebuild or not.
     func afterTurn(_ core: NodeCore) {
         let (outcomes, overflowed) = tap.drain()
         let installed = core.takeInstalledSnapshots()
-        if overflowed { counters.withLockedValue { $0.needsRebuild = true } }
-        let rebuilding = counters.withLockedValue { $0.needsRebuild }
-        // A turn whose acts the rebuild indexes still hands the relay what it drew up.
-        guard !outcomes.isEmpty || (!installed.isEmpty && !rebuilding), !rebuilding || relay != nil else {
-            if rebuilding { rebuild(core, installed: installed) }
-            return
+        let rebuilding = shared.withLockedValue { shared -> Bool in
+            if overflowed { shared.counters.needsRebuild = true }
+            return shared.counters.needsRebuild
         }
-        var records: [ActRecord] = []
-        var created: [Act] = []
-        for (group, touched) in outcomes {
-            guard let reader = core.stateReader(for: group) else { continue }
-            let drawnUp = relay == nil ? [] : Set(touched.lazy.filter(\.created).map(\.id))
-            for (id, withMentions) in Self.reads(touched) where !rebuilding || drawnUp.contains(id) {
-                do {
-                    if withMentions {
-                        if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }
-                    } else if let act = try RegistryQueries.act(id, in: reader) {
-                        records.append(ActRecord(act: act, mentions: []))
+        // A turn whose acts a rebuild reads still hands the relay what it drew up.
+        if !outcomes.isEmpty && (!rebuilding || relay != nil) {
+            var records: [ActRecord] = []
+            var created: [Act] = []
+            for (group, touched) in outcomes {
+                guard let reader = core.stateReader(for: group) else { continue }
+                let drawnUp = relay == nil ? [] : Set(touched.lazy.filter(\.created).map(\.id))
+                for (id, withMentions) in Self.reads(touched) where !rebuilding || drawnUp.contains(id) {
+                    do {
+                        if withMentions {
+                            if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }
+                        } else if let act = try RegistryQueries.act(id, in: reader) {
+                            records.append(ActRecord(act: act, mentions: []))
+                        }
+                        if drawnUp.contains(id), let record = records.last, record.act.id == id { created.append(record.act) }
+                    } catch {
+                        logger.error("reading act \(id) for the search index: \(error)")
                     }
-                    if drawnUp.contains(id), let record = records.last, record.act.id == id { created.append(record.act) }
-                } catch {
-                    logger.error("reading act \(id) for the search index: \(error)")
                 }
             }
+            if !created.isEmpty { relay?.observe(createdActs: created) }
+            if !rebuilding && !records.isEmpty { enqueue(records) }
         }
-        if !created.isEmpty { relay?.observe(createdActs: created) }
         if rebuilding {
-            rebuild(core, installed: installed)
+            reread(core, whole: true, installed: installed)
+        } else if !installed.isEmpty {
+            reread(core, whole: false, installed: installed)
+        }
+    }
+
+    /// Opens a view of the applied state of every hosted registry group (`whole`, a rebuild) or
+    /// of those in `installed`, and hands it to the writer task.
+    private func reread(_ core: NodeCore, whole: Bool, installed: [GroupID: InstalledSnapshot]) {
+        let groups = core.groupIDs.filter { group in
+            (whole || installed[group] != nil) && core.descriptor(of: group)?.machine == RegistryMachine.machineName
+        }
+        let view: AppliedStateView
+        do {
+            view = try core.openAppliedStateView(of: groups)
+        } catch {
+            logger.error("opening a view of the applied state for the search index: \(error)")
+            // Tried again, as a rebuild, after the next turn.
+            shared.withLockedValue { $0.counters.lastError = "\(error)"; $0.counters.needsRebuild = true }
             return
         }
-        if !installed.isEmpty, let whole = read(core, groups: Set(installed.keys), installed: installed) {
-            records += whole
+        shared.withLockedValue { shared in
+            if whole { shared.counters.needsRebuild = false }
+            shared.pending.append(.reread(SearchIndexWriter.Reread(view: view, whole: whole, installed: relay == nil ? [:] : installed)))
+            shared.counters.rereads += 1
         }
-        if !records.isEmpty { enqueue(.upsert(records)) }
+        wake.yield()
     }
 
     /// Each act touched once, in the order first touched, and whether its mentions must be read.
@@ -223,60 +187,40 @@ public final class SearchIndexer: Sendable {
         return order.map { ($0, withMentions[$0] ?? true) }
     }
 
-    /// On the loop thread: reads every act of every hosted group and replaces the index with
-    /// them. It pauses the loop for the time of the read (acceptable at start and on an
-    /// operator's request; see docs/OPERATIONS.md).
-    func rebuild(_ core: NodeCore, installed: [GroupID: InstalledSnapshot] = [:]) {
-        guard let records = read(core, groups: Set(core.groupIDs), installed: installed) else { return }
-        _ = tap.drain()
-        counters.withLockedValue { $0.needsRebuild = false; $0.queued += 1 }
-        pending.withLockedValue { $0.append(.replaceAll(records)) }
-        wake.yield()
-    }
-
-    /// Every act of `groups` (the registry's), read from the applied state; nil when a read
-    /// failed (logged). The death acts drawn up by the entries a snapshot in `installed` brought
-    /// go to the relay, if any: this replica never applied them.
-    private func read(_ core: NodeCore, groups: Set<GroupID>, installed: [GroupID: InstalledSnapshot]) -> [ActRecord]? {
-        var records: [ActRecord] = []
-        var brought: [Act] = []
-        do {
-            for group in core.groupIDs where groups.contains(group) {
-                guard core.descriptor(of: group)?.machine == RegistryMachine.machineName, let reader = core.stateReader(for: group) else { continue }
-                let snapshot = relay == nil ? nil : installed[group]
-                try RegistryQueries.forEachRecord(in: reader) { record in
-                    if let snapshot, case .death = record.act.content, snapshot.brought(logIndex: record.act.provenance.logIndex) {
-                        brought.append(record.act)
-                    }
-                    records.append(record)
-                }
-            }
-        } catch {
-            logger.error("reading the acts of groups \(groups.sorted()) for the search index: \(error)")
-            counters.withLockedValue { $0.lastError = "\(error)"; $0.needsRebuild = true }
-            return nil
-        }
-        if !brought.isEmpty { relay?.observe(createdActs: brought) }
-        return records
-    }
-
     /// Asks for a rebuild at the end of the next turn.
     public func requestRebuild() {
-        counters.withLockedValue { $0.needsRebuild = true }
+        shared.withLockedValue { $0.counters.needsRebuild = true }
     }
 
     /// The index's state, for the status endpoint.
     public func status() -> Status {
-        let counters = counters.withLockedValue { $0 }
-        return Status(actsIndexed: (try? index.count()) ?? -1, batchesQueued: counters.queued, rebuilds: counters.rebuilds,
-                      needsRebuild: counters.needsRebuild, lastError: counters.lastError)
+        let counters = shared.withLockedValue { $0.counters }
+        return Status(actsIndexed: index.count(), batchesQueued: counters.queued, rebuilds: counters.rebuilds,
+                      needsRebuild: counters.needsRebuild, rereading: counters.rereads > 0, actsReread: counters.actsReread,
+                      incomplete: counters.incomplete, lastError: counters.lastError)
     }
 
-    /// Writes what is queued, then leaves the marker that tells the next start the index is complete.
+    /// Returns once everything handed to the writer task so far is written, rereads included.
+    /// A rebuild that is due but not started (it starts after a turn) is not waited for.
+    public func settled() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let now = shared.withLockedValue { shared -> Bool in
+                if shared.stopped || (!shared.busy && shared.pending.isEmpty) { return true }
+                shared.waiters.append(waiter)
+                return false
+            }
+            if now { waiter.resume() }
+        }
+    }
+
+    /// Writes the records queued and leaves the marker that tells the next start the index is
+    /// complete. A reread under way is abandoned, and the marker not left: the next start
+    /// rebuilds the index.
     public func close() async {
+        shared.withLockedValue { $0.closing = true }
         wake.finish()
         await consumer.value
-        let failed = counters.withLockedValue { $0.needsRebuild }
-        if !failed { _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: Data()) }
+        let complete = shared.withLockedValue { !$0.counters.needsRebuild && !$0.counters.incomplete }
+        if complete { _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: Data()) }
     }
 }

@@ -63,17 +63,35 @@ public enum RegistryQueries {
     }
 
     /// Calls `body` with every act record in key order, reading one page at a time so that
-    /// memory stays bounded by the page, not the state (used to rebuild the search index).
+    /// memory stays bounded by the page, not the state.
     public static func forEachRecord(in reader: some KeyValueReader, _ body: (ActRecord) throws -> Void) throws {
-        var cursor = StateKeys.allActsRange.start
-        while true {
-            let page = try reader.scan(from: cursor, to: StateKeys.allActsRange.end, limit: scanPageSize)
-            for pair in page {
-                let act = try decode(Act.self, pair.value, key: pair.key)
-                try body(ActRecord(act: act, mentions: try mentions(of: act.id, in: reader)))
-            }
-            guard page.count == scanPageSize, let last = page.last else { return }
-            cursor = last.key + [0]
+        var cursor: ActCursor? = .first
+        while let from = cursor {
+            let page = try records(from: from, limit: scanPageSize, in: reader)
+            for record in page.records { try body(record) }
+            cursor = page.next
         }
+    }
+
+    /// Where a paged read of every act resumes: the first act key not read yet.
+    public struct ActCursor: Sendable, Equatable {
+        let key: [UInt8]
+        /// Before the first act.
+        public static let first = ActCursor(key: StateKeys.allActsRange.start)
+    }
+
+    /// Up to `limit` act records in key order from `cursor`, and the cursor of the rest (nil
+    /// when none is left). A read in pages can pause between them: each page is read as the
+    /// reader is then.
+    public static func records(from cursor: ActCursor, limit: Int, in reader: some KeyValueReader) throws -> (records: [ActRecord], next: ActCursor?) {
+        let page = try reader.scan(from: cursor.key, to: StateKeys.allActsRange.end, limit: max(1, limit))
+        var records: [ActRecord] = []
+        records.reserveCapacity(page.count)
+        for pair in page {
+            let act = try decode(Act.self, pair.value, key: pair.key)
+            records.append(ActRecord(act: act, mentions: try mentions(of: act.id, in: reader)))
+        }
+        guard page.count == max(1, limit), let last = page.last else { return (records, nil) }
+        return (records, ActCursor(key: last.key + [0]))
     }
 }
