@@ -124,10 +124,11 @@ public final class NodeRuntime: Sendable {
         transport.setArrivalHandler { [loop] in loop.framesArrived() }
         let network = TransportNetwork(transport: transport, metrics: metrics)
         let seed = UInt64.random(in: 1...UInt64.max)
-        loop.start { [disk] in
-            try NodeCore(
-                options: NodeCoreOptions(nodeID: me.id, isCenter: me.isCenter, randomSeed: seed),
-                disk: disk, network: network, machines: machines)
+        var options = NodeCoreOptions(nodeID: me.id, isCenter: me.isCenter, randomSeed: seed)
+        options.compactionEntriesThreshold = Int(configuration.logCompactionEntries)
+        options.compactionRetainEntries = configuration.logRetainEntries
+        loop.start { [disk, options] in
+            try NodeCore(options: options, disk: disk, network: network, machines: machines)
         }
         let hosted = topology.hostedDescriptors(node: me.id)
         loop.enqueue(.createGroups(hosted))

@@ -126,13 +126,7 @@ struct CrashRecoveryTests {
 
     /// Polls `condition` until it holds, failing after `waitMs`.
     func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Self.waitMs)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("timed out waiting until \(what)")
-        throw CancellationError()
+        try await IntegrationTests.waitUntil(what, timeoutMs: Self.waitMs, condition)
     }
 }
 

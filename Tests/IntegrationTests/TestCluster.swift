@@ -91,6 +91,18 @@ struct TestCluster {
     }
 }
 
+/// Polls `condition` every 100 ms until it holds, failing after `timeoutMs`: a wait on a state
+/// of real processes, whose bound is a failure, never a pass.
+func waitUntil(_ what: String, timeoutMs: UInt64, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("timed out waiting until \(what)")
+    throw CancellationError()
+}
+
 /// Births for the test, one per (writer, n), valid on the day of `recordedAt`.
 enum TestActs {
     static func birth(office: UInt32, writer: Int, n: Int, recordedAt: Timestamp) throws -> [UInt8] {

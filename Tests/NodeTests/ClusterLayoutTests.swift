@@ -29,6 +29,30 @@ import Transport
         #expect(throws: NodeConfiguration.Problem.self) { try ClusterLayout.initialize(directory: directory, plan: ClusterLayout.Plan()) }
     }
 
+    /// The Raft log's compaction: the defaults, a setting, and settings refused with the field named.
+    @Test func theLogCompactionSettingsAreReadAndCheckedAtLoad() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let layout = try ClusterLayout.initialize(directory: directory, plan: ClusterLayout.Plan())
+        let path = layout.configurationPath(node: 1)
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        func load(_ settings: String) throws -> NodeConfiguration {
+            try original.replacingOccurrences(of: "node = 1\n", with: "node = 1\n" + settings).write(toFile: path, atomically: true, encoding: .utf8)
+            return try NodeConfiguration.load(path: path)
+        }
+        let defaults = try load("")
+        #expect(defaults.logCompactionEntries == 20_000 && defaults.logRetainEntries == 2_000)
+        let small = try load("log_compaction_entries = 16\n")
+        #expect(small.logCompactionEntries == 16 && small.logRetainEntries == 8, "the retained entries default to half a small threshold")
+        let both = try load("log_compaction_entries = 100\nlog_retain_entries = 10\n")
+        #expect(both.logCompactionEntries == 100 && both.logRetainEntries == 10)
+        for (settings, field) in [("log_compaction_entries = 15\n", "log_compaction_entries"), ("log_compaction_entries = 100\nlog_retain_entries = 100\n", "log_retain_entries"),
+                                  ("log_retain_entries = 0\n", "log_retain_entries")] {
+            let problem = #expect(throws: NodeConfiguration.Problem.self) { try load(settings) }
+            #expect(problem?.description.contains(field) == true, "\(settings): \(problem?.description ?? "")")
+        }
+    }
+
     /// A node's certificate renewed: a new key and certificate for the same names, valid from
     /// the renewal, signed by the same CA; an id that is not a node refuses the whole renewal.
     @Test func renewingACertificateWritesANewOneForTheSameNodeFromTheRenewal() throws {

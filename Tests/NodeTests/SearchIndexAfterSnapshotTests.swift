@@ -124,6 +124,7 @@ import Testing
         let indexed = search.index.count()
         #expect(indexed == 24, "the snapshot's acts are in node 3's search index: \(indexed), status \(search.status())")
         #expect(search.status().rebuilds == 1, "only the new index's first rebuild: the snapshot's group alone was read again")
+        #expect(search.status().snapshotRereads == 1)
 
         // The relay holds the four death mentions, each once: the one applied, the three brought.
         #expect(relay.queued == 4)

@@ -8,6 +8,8 @@ import TOMLKit
 /// data_dir = "data/node-1"          # relative paths are relative to this file
 /// topology = "topology.toml"
 /// tick_ms = 100
+/// log_compaction_entries = 20000   # compact a group's log beyond this many entries
+/// log_retain_entries = 2000        # keeping this many applied ones for followers a little behind
 /// signing_keys = ["keys/RSK.signing.toml"]   # the region key(s) this node issues copies with
 /// [tls]
 /// ca_certificate = "certs/ca.pem"
@@ -40,6 +42,15 @@ public struct NodeConfiguration: Sendable {
     public var signingKeyPaths: [String] = []
     /// The topology file, re-read when an operator asks the node to reload its peers.
     public var topologyPath: String?
+    /// A group's Raft log is compacted once it holds more entries than this...
+    public var logCompactionEntries = Self.logCompactionEntriesDefault
+    /// ...keeping this many applied entries, so that a follower a little behind catches up from
+    /// the log; one further behind gets a snapshot of the state.
+    public var logRetainEntries = Self.logRetainEntriesDefault
+    public static let logCompactionEntriesDefault: UInt64 = 20_000
+    public static let logRetainEntriesDefault: UInt64 = 2_000
+    /// Bounds of `log_compaction_entries`.
+    public static let logCompactionEntriesRange: ClosedRange<UInt64> = 16...10_000_000
 
     /// Where the node keeps the newest topology it accepted from an operator while running
     /// (`sijil cluster push-topology`), so that a restart keeps it even if the shared
@@ -74,6 +85,8 @@ public struct NodeConfiguration: Sendable {
         var data_dir: String
         var topology: String
         var tick_ms: UInt64?
+        var log_compaction_entries: UInt64?
+        var log_retain_entries: UInt64?
         var peer_listen: String?
         var http_listen: String?
         var signing_keys: [String]?
@@ -121,6 +134,16 @@ public struct NodeConfiguration: Sendable {
             configuration.httpListen = parsed
         }
         if !(1...10_000).contains(configuration.tickMs) { throw Problem(description: "\(path): tick_ms must be 1 to 10000") }
+        let compaction = file.log_compaction_entries ?? Self.logCompactionEntriesDefault
+        guard Self.logCompactionEntriesRange.contains(compaction) else {
+            throw Problem(description: "\(path): log_compaction_entries must be \(Self.logCompactionEntriesRange.lowerBound) to \(Self.logCompactionEntriesRange.upperBound)")
+        }
+        let retain = file.log_retain_entries ?? min(Self.logRetainEntriesDefault, compaction / 2)
+        guard retain >= 1, retain < compaction else {
+            throw Problem(description: "\(path): log_retain_entries must be 1 to \(compaction - 1) (below log_compaction_entries)")
+        }
+        configuration.logCompactionEntries = compaction
+        configuration.logRetainEntries = retain
         return configuration
     }
 

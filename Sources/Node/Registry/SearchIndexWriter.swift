@@ -75,6 +75,7 @@ struct SearchIndexWriter: Sendable {
         var indexed: UInt64 = 0
         var queued = 0
         var rebuilds: UInt64 = 0
+        var snapshotRereads: UInt64 = 0
         var lastError: String?
         var needsRebuild = false
         var rereads = 0
@@ -225,7 +226,12 @@ struct SearchIndexWriter: Sendable {
     /// Closes a reread that has read everything; a rebuild then removes what it did not find.
     private func finish(_ reread: Reread) {
         reread.view.close()
-        guard reread.whole, !reread.failed, let replacement = reread.replacement else { return }
+        guard !reread.failed else { return }
+        guard reread.whole, let replacement = reread.replacement else {
+            logger.info("search index: the acts of groups \(reread.view.groups) read again after a snapshot")
+            shared.withLockedValue { $0.counters.snapshotRereads += UInt64(reread.view.groups.count) }
+            return
+        }
         do {
             let removed = try index.finishReplacement(replacement)
             if removed > 0 { logger.warning("search index rebuilt: \(removed) acts the applied state does not hold were removed") }

@@ -44,6 +44,9 @@ public final class SearchIndexer: Sendable {
         public var batchesQueued: Int
         /// Rebuilds completed since the start.
         public var rebuilds: UInt64
+        /// Groups whose acts were read again, since the start, after a snapshot replaced their
+        /// state (a replica that caught up from a snapshot rather than from the log).
+        public var snapshotRereads: UInt64
         /// A rebuild is due: it starts after the node's next turn.
         public var needsRebuild: Bool
         /// Acts are being read again from the applied state (a rebuild, or a group a snapshot
@@ -196,7 +199,7 @@ public final class SearchIndexer: Sendable {
     public func status() -> Status {
         let counters = shared.withLockedValue { $0.counters }
         return Status(actsIndexed: index.count(), batchesQueued: counters.queued, rebuilds: counters.rebuilds,
-                      needsRebuild: counters.needsRebuild, rereading: counters.rereads > 0, actsReread: counters.actsReread,
+                      snapshotRereads: counters.snapshotRereads, needsRebuild: counters.needsRebuild, rereading: counters.rereads > 0, actsReread: counters.actsReread,
                       incomplete: counters.incomplete, lastError: counters.lastError)
     }
 
