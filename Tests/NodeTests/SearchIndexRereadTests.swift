@@ -165,3 +165,32 @@ enum SingleVoterShard {
         return (core, nowMs)
     }
 }
+
+/// What the next start does with the index file, by how the last run stopped.
+@Suite(.serialized) struct SearchIndexStopTests {
+    @Test func aCleanStopWithARebuildDueKeepsTheIndexForTheNextStartToRebuildAndAnUncleanOneDropsIt() async throws {
+        let directory = BackupRestoreTests.temporaryDirectory("search-stop")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let first = try SearchIndexer(directory: directory, logger: logger)
+        try first.index.index([SearchIndexWriterMergeTests.record(1, given: "Amine"), SearchIndexWriterMergeTests.record(2, given: "Salma")])
+        // A rebuild asked for and not run (no turn came) when the node stops cleanly.
+        first.requestRebuild()
+        await first.close()
+
+        let second = try SearchIndexer(directory: directory, logger: logger)
+        #expect(second.status().needsRebuild, "the rebuild is still due")
+        #expect(second.index.count() == 2, "the index is kept: searches answer while it is rebuilt")
+        await second.close()
+
+        // Stopped cleanly again with the rebuild still due; then the marker is lost, as after a
+        // stop that never reached it.
+        try FileManager.default.removeItem(atPath: directory + "/search.clean")
+        let third = try SearchIndexer(directory: directory, logger: logger)
+        #expect(third.status().needsRebuild)
+        #expect(third.index.count() == 0, "after an unclean stop the file is dropped")
+        await third.close()
+    }
+}

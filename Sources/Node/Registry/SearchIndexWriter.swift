@@ -81,6 +81,8 @@ struct SearchIndexWriter: Sendable {
         var rereads = 0
         var actsReread = 0
         var incomplete = false
+        /// SQLite refused a write since the last rebuild completed.
+        var writeFailed = false
     }
 
     func run(_ wakeups: AsyncStream<Void>) async {
@@ -151,7 +153,7 @@ struct SearchIndexWriter: Sendable {
                     rereads = [reread]
                 } catch {
                     reread.view.close()
-                    failed("starting a rebuild of the search index", error, rebuild: true)
+                    failed("starting a rebuild of the search index", error, rebuild: true, write: true)
                 }
             }
         }
@@ -167,7 +169,7 @@ struct SearchIndexWriter: Sendable {
             shared.withLockedValue { $0.counters.indexed += UInt64(records.count); $0.counters.queued -= batches }
         } catch {
             shared.withLockedValue { $0.counters.queued -= batches }
-            failed("writing to the search index", error, rebuild: true)
+            failed("writing to the search index", error, rebuild: true, write: true)
         }
     }
 
@@ -215,7 +217,7 @@ struct SearchIndexWriter: Sendable {
             shared.withLockedValue { $0.counters.indexed += UInt64(page.records.count); $0.counters.actsReread += page.records.count }
         } catch {
             reread.view.close()
-            failed("writing to the search index", error, rebuild: true)
+            failed("writing to the search index", error, rebuild: true, write: true)
             reread.failed = true
             return true
         }
@@ -235,17 +237,20 @@ struct SearchIndexWriter: Sendable {
         do {
             let removed = try index.finishReplacement(replacement)
             if removed > 0 { logger.warning("search index rebuilt: \(removed) acts the applied state does not hold were removed") }
-            shared.withLockedValue { $0.counters.rebuilds += 1; $0.counters.incomplete = false }
+            shared.withLockedValue { $0.counters.rebuilds += 1; $0.counters.incomplete = false; $0.counters.writeFailed = false }
         } catch {
-            failed("ending a rebuild of the search index", error, rebuild: true)
+            failed("ending a rebuild of the search index", error, rebuild: true, write: true)
         }
     }
 
-    private func failed(_ doing: String, _ error: any Error, rebuild: Bool) {
+    /// Records a failure; `write`: SQLite refused a write, so the file itself may be at fault
+    /// and the next start drops it unless a rebuild completes first.
+    private func failed(_ doing: String, _ error: any Error, rebuild: Bool, write: Bool = false) {
         logger.error("\(doing): \(error)")
         shared.withLockedValue { shared in
             shared.counters.lastError = "\(doing): \(error)"
             if rebuild { shared.counters.needsRebuild = true }
+            if write { shared.counters.writeFailed = true }
         }
     }
 

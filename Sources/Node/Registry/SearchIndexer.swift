@@ -62,7 +62,9 @@ public final class SearchIndexer: Sendable {
     }
 
     /// Opens (or creates) the index at `directory/search.sqlite`. When the previous run did not
-    /// stop cleanly, or the file has another layout, the index is dropped and `needsRebuild` is set.
+    /// stop cleanly, or the file has another layout, the index is dropped and `needsRebuild` is
+    /// set. When it stopped cleanly with a rebuild due or under way, the index is kept (every
+    /// row it holds is true) and `needsRebuild` is set: searches go on while it is rebuilt.
     /// The acts each turn draws up also go to `relay`, read once for both.
     public init(directory: String, logger: Logger, relay: DeathMentionRelay? = nil) throws {
         self.relay = relay
@@ -70,6 +72,7 @@ public final class SearchIndexer: Sendable {
         cleanMarkerPath = directory + "/search.clean"
         self.logger = logger
         let clean = FileManager.default.fileExists(atPath: cleanMarkerPath)
+        let rebuildDue = clean && FileManager.default.contents(atPath: cleanMarkerPath) == Self.rebuildDueMarker
         if !clean {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
@@ -80,7 +83,7 @@ public final class SearchIndexer: Sendable {
         self.wake = wake
         // An index of another layout (an older version of Sijil) was emptied on opening.
         var initial = SearchIndexWriter.Shared()
-        initial.counters.needsRebuild = !clean || index.replacedOtherLayout
+        initial.counters.needsRebuild = !clean || rebuildDue || index.replacedOtherLayout
         let shared = NIOLockedValueBox(initial)
         self.shared = shared
         let writer = SearchIndexWriter(index: index, shared: shared, relay: relay, logger: logger)
@@ -216,14 +219,19 @@ public final class SearchIndexer: Sendable {
         }
     }
 
-    /// Writes the records queued and leaves the marker that tells the next start the index is
-    /// complete. A reread under way is abandoned, and the marker not left: the next start
-    /// rebuilds the index.
+    /// What the marker holds when the index stopped cleanly with a rebuild due.
+    static let rebuildDueMarker = Data("rebuild due\n".utf8)
+
+    /// Writes the records queued, then leaves the marker that tells the next start the index
+    /// stopped cleanly. A reread under way is abandoned: the marker then says a rebuild is due,
+    /// and the next start keeps the index and rebuilds it. The marker is left only if the
+    /// index's last write succeeded; without it the next start drops the file.
     public func close() async {
         shared.withLockedValue { $0.closing = true }
         wake.finish()
         await consumer.value
-        let complete = shared.withLockedValue { !$0.counters.needsRebuild && !$0.counters.incomplete }
-        if complete { _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: Data()) }
+        let (complete, writeFailed) = shared.withLockedValue { (!$0.counters.needsRebuild && !$0.counters.incomplete, $0.counters.writeFailed) }
+        guard !writeFailed else { return }
+        _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: complete ? Data() : Self.rebuildDueMarker)
     }
 }
