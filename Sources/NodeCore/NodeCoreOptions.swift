@@ -47,6 +47,11 @@ public struct NodeCoreOptions: Sendable {
     /// Deliberate Raft defects, only for proving the simulator's checkers.
     public var raftFaults: RaftFaults
 
+    /// The default of `compactionEntriesThreshold`.
+    public static let compactionEntriesDefault = 20_000
+    /// The default of `compactionRetainEntries`.
+    public static let compactionRetainEntriesDefault: UInt64 = 2_000
+
     public init(
         nodeID: NodeID,
         isCenter: Bool = false,
@@ -56,9 +61,9 @@ public struct NodeCoreOptions: Sendable {
         requestTimeoutTicks: Int = 50,
         pendingRequestsMax: Int = 20_000,
         entryBytesMax: Int = 1 << 20,
-        compactionEntriesThreshold: Int = 20_000,
+        compactionEntriesThreshold: Int = NodeCoreOptions.compactionEntriesDefault,
         compactionBytesThreshold: Int = 32 << 20,
-        compactionRetainEntries: UInt64 = 2_000,
+        compactionRetainEntries: UInt64 = NodeCoreOptions.compactionRetainEntriesDefault,
         snapshotChunkBytes: Int = 256 << 10,
         snapshotWindowChunks: Int = 4,
         snapshotStreamTimeoutTicks: Int = 100,

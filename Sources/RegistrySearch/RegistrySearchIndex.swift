@@ -72,11 +72,10 @@ public final class RegistrySearchIndex: Sendable {
                 """)
             return replaced
         }
-        let (lastPass, count) = try database.read { db in
-            (try Int64.fetchOne(db, sql: "SELECT MAX(pass) FROM act") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM act") ?? 0)
-        }
-        passes.current = lastPass
-        rows.withLock { $0 = count }
+        // One read of the table, at opening; from then on both are kept in memory.
+        let row = try database.read { db in try Row.fetchOne(db, sql: "SELECT COUNT(*) AS rows, MAX(pass) AS pass FROM act") }
+        passes.current = row?["pass"] ?? 0
+        rows.withLock { $0 = row?["rows"] ?? 0 }
     }
 
     /// Indexes (or re-indexes) one act with its mentions: the names as drawn up and as
@@ -116,13 +115,8 @@ public final class RegistrySearchIndex: Sendable {
     /// Replaces the index with every act of the state, one page at a time.
     public func rebuild(from reader: some KeyValueReader) throws {
         let pass = try beginReplacement()
-        var cursor: RegistryQueries.ActCursor? = .first
-        while let from = cursor {
-            let page = try RegistryQueries.records(from: from, limit: Self.replacementPageActs, in: reader)
-            try index(page.records)
-            cursor = page.next
-        }
-        _ = try finishReplacement(pass)
+        try RegistryQueries.forEachPage(in: reader, limit: Self.replacementPageActs) { try index($0) }
+        try finishReplacement(pass)
     }
 
     /// Acts a replacement reads and writes at a time in `rebuild(from:)`.
@@ -137,9 +131,8 @@ public final class RegistrySearchIndex: Sendable {
 
     /// Starts a replacement. Only the last one started can finish.
     public func beginReplacement() throws -> Replacement {
-        try database.write { db in
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(pass) FROM act") ?? 0
-            passes.current = max(passes.current, last) + 1
+        try database.write { _ in
+            passes.current += 1
             return Replacement(pass: passes.current)
         }
     }

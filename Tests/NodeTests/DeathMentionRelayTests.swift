@@ -111,15 +111,12 @@ import Testing
 
     /// A new directory for a test's journal, and the journal's path in it.
     static func journalDirectory(_ name: String) throws -> (directory: String, path: String) {
-        let directory = BackupRestoreTests.temporaryDirectory(name)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Scratch.directory(name)
         return (directory, directory + "/" + DeathMentionRelay.journalFileName)
     }
 
     static func relay(_ metrics: NodeMetrics, journal: String? = nil) -> DeathMentionRelay {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        return DeathMentionRelay(nodeID: 100, metrics: metrics, logger: logger, journalPath: journal)
+        DeathMentionRelay(nodeID: 100, metrics: metrics, logger: Scratch.quietLogger, journalPath: journal)
     }
 
     @Test func onlyALiveDeathActOfAnotherRegionThanItsBirthActIsRelayedWithTheRequestItsDeathActDetermines() async throws {
@@ -366,11 +363,9 @@ enum DeathMentionRelayTestError: Error { case notADeath }
     }
 
     @Test func theActsOfATurnReachTheRelayWhetherOrNotTheIndexIsRebuilt() async throws {
-        let directory = BackupRestoreTests.temporaryDirectory("relay-feed")
+        let directory = try Scratch.directory("relay-feed")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let logger = Scratch.quietLogger
         let relay = DeathMentionRelay(nodeID: 1, metrics: nil, logger: logger, journalPath: nil)
         // A new index: its first turn rebuilds it, as after an unclean stop.
         let search = try SearchIndexer(directory: directory, logger: logger, relay: relay)

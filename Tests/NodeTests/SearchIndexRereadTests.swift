@@ -63,11 +63,9 @@ import Testing
     }
 
     @Test func aRebuildReadsNoActOnTheLoopKeepsWhatIsWrittenMeanwhileAndRemovesWhatTheStateDoesNotHold() async throws {
-        let directory = BackupRestoreTests.temporaryDirectory("search-reread")
+        let directory = try Scratch.directory("search-reread")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let logger = Scratch.quietLogger
         let search = try SearchIndexer(directory: directory, logger: logger)
         let rocks = try RocksDisk(path: directory + "/db", metrics: nil)
         let disk = CountingDisk(rocks)
@@ -169,11 +167,9 @@ enum SingleVoterShard {
 /// What the next start does with the index file, by how the last run stopped.
 @Suite(.serialized) struct SearchIndexStopTests {
     @Test func aCleanStopWithARebuildDueKeepsTheIndexForTheNextStartToRebuildAndAnUncleanOneDropsIt() async throws {
-        let directory = BackupRestoreTests.temporaryDirectory("search-stop")
+        let directory = try Scratch.directory("search-stop")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let logger = Scratch.quietLogger
         let first = try SearchIndexer(directory: directory, logger: logger)
         try first.index.index([SearchIndexWriterMergeTests.record(1, given: "Amine"), SearchIndexWriterMergeTests.record(2, given: "Salma")])
         // A rebuild asked for and not run (no turn came) when the node stops cleanly.
@@ -192,5 +188,22 @@ enum SingleVoterShard {
         #expect(third.status().needsRebuild)
         #expect(third.index.count() == 0, "after an unclean stop the file is dropped")
         await third.close()
+    }
+}
+
+/// A test's scratch space.
+enum Scratch {
+    /// A new, empty directory (the test removes it).
+    static func directory(_ name: String) throws -> String {
+        let directory = BackupRestoreTests.temporaryDirectory(name)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// A logger that prints only critical messages.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NodeCore
 import TOMLKit
 
 /// Everything one node needs to start, read from its TOML file.
@@ -43,12 +44,10 @@ public struct NodeConfiguration: Sendable {
     /// The topology file, re-read when an operator asks the node to reload its peers.
     public var topologyPath: String?
     /// A group's Raft log is compacted once it holds more entries than this...
-    public var logCompactionEntries = Self.logCompactionEntriesDefault
+    public var logCompactionEntries = UInt64(NodeCoreOptions.compactionEntriesDefault)
     /// ...keeping this many applied entries, so that a follower a little behind catches up from
     /// the log; one further behind gets a snapshot of the state.
-    public var logRetainEntries = Self.logRetainEntriesDefault
-    public static let logCompactionEntriesDefault: UInt64 = 20_000
-    public static let logRetainEntriesDefault: UInt64 = 2_000
+    public var logRetainEntries = NodeCoreOptions.compactionRetainEntriesDefault
     /// Bounds of `log_compaction_entries`.
     public static let logCompactionEntriesRange: ClosedRange<UInt64> = 16...10_000_000
 
@@ -134,11 +133,11 @@ public struct NodeConfiguration: Sendable {
             configuration.httpListen = parsed
         }
         if !(1...10_000).contains(configuration.tickMs) { throw Problem(description: "\(path): tick_ms must be 1 to 10000") }
-        let compaction = file.log_compaction_entries ?? Self.logCompactionEntriesDefault
+        let compaction = file.log_compaction_entries ?? UInt64(NodeCoreOptions.compactionEntriesDefault)
         guard Self.logCompactionEntriesRange.contains(compaction) else {
             throw Problem(description: "\(path): log_compaction_entries must be \(Self.logCompactionEntriesRange.lowerBound) to \(Self.logCompactionEntriesRange.upperBound)")
         }
-        let retain = file.log_retain_entries ?? min(Self.logRetainEntriesDefault, compaction / 2)
+        let retain = file.log_retain_entries ?? min(NodeCoreOptions.compactionRetainEntriesDefault, compaction / 2)
         guard retain >= 1, retain < compaction else {
             throw Problem(description: "\(path): log_retain_entries must be 1 to \(compaction - 1) (below log_compaction_entries)")
         }

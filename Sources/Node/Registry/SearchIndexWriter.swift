@@ -64,10 +64,12 @@ struct SearchIndexWriter: Sendable {
         /// The writer has ended.
         var stopped = false
         var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Rereads the writer holds (taken from `pending`, under way or waiting their turn).
+        var rereadsHeld = 0
 
-        /// Counts the rereads under way: those the writer holds, and those queued for it.
-        mutating func countRereads(held: Int) {
-            counters.rereads = held + pending.count { if case .reread = $0 { true } else { false } }
+        /// A reread is under way or queued for the writer.
+        var rereading: Bool {
+            rereadsHeld > 0 || pending.contains { if case .reread = $0 { true } else { false } }
         }
     }
 
@@ -78,7 +80,6 @@ struct SearchIndexWriter: Sendable {
         var snapshotRereads: UInt64 = 0
         var lastError: String?
         var needsRebuild = false
-        var rereads = 0
         var actsReread = 0
         var incomplete = false
         /// SQLite refused a write since the last rebuild completed.
@@ -116,7 +117,7 @@ struct SearchIndexWriter: Sendable {
         for reread in rereads { reread.view.close() }
         let waiters = shared.withLockedValue { shared in
             if !rereads.isEmpty { shared.counters.incomplete = true }
-            shared.counters.rereads = 0
+            shared.rereadsHeld = 0
             shared.stopped = true
             shared.busy = false
             defer { shared.waiters = [] }
@@ -158,7 +159,7 @@ struct SearchIndexWriter: Sendable {
             }
         }
         write(records, batches: batches)
-        shared.withLockedValue { $0.countRereads(held: rereads.count) }
+        shared.withLockedValue { $0.rereadsHeld = rereads.count }
     }
 
     /// The records of `batches` queued batches, the last record of each act kept.
@@ -183,10 +184,9 @@ struct SearchIndexWriter: Sendable {
         return records.indices.filter { kept[$0] }.map { records[$0] }
     }
 
-    /// Reads and writes one page of `reread`; true when it has read everything (or failed,
-    /// and its view is closed).
+    /// Reads and writes one page of `reread`; true when it has read everything, or failed.
     private func step(_ reread: inout Reread) -> Bool {
-        while reread.group < reread.view.groups.count, reread.cursor == nil || reread.view.reader(for: reread.view.groups[reread.group]) == nil {
+        while reread.group < reread.view.groups.count, reread.cursor == nil {
             reread.group += 1
             reread.cursor = .first
         }
@@ -197,7 +197,6 @@ struct SearchIndexWriter: Sendable {
         do {
             page = try RegistryQueries.records(from: cursor, limit: Self.rereadPageActs, in: reader)
         } catch {
-            reread.view.close()
             // A rebuild's failure is not tried again by itself (it would read the same damage
             // again): the index is marked incomplete. A snapshot's group is tried again by a rebuild.
             failed("reading the acts of group \(group) again for the search index", error, rebuild: !reread.whole)
@@ -216,7 +215,6 @@ struct SearchIndexWriter: Sendable {
             try index.index(page.records)
             shared.withLockedValue { $0.counters.indexed += UInt64(page.records.count); $0.counters.actsReread += page.records.count }
         } catch {
-            reread.view.close()
             failed("writing to the search index", error, rebuild: true, write: true)
             reread.failed = true
             return true
@@ -257,7 +255,7 @@ struct SearchIndexWriter: Sendable {
     /// After a step: with nothing left to do, wakes those waiting for the writer to settle.
     private func settle(_ rereads: [Reread]) {
         let waiters = shared.withLockedValue { shared -> [CheckedContinuation<Void, Never>] in
-            shared.countRereads(held: rereads.count)
+            shared.rereadsHeld = rereads.count
             if rereads.isEmpty { shared.counters.actsReread = 0 }
             guard shared.pending.isEmpty, rereads.isEmpty else { return [] }
             shared.busy = false

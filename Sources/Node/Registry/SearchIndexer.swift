@@ -170,7 +170,6 @@ public final class SearchIndexer: Sendable {
         shared.withLockedValue { shared in
             if whole { shared.counters.needsRebuild = false }
             shared.pending.append(.reread(SearchIndexWriter.Reread(view: view, whole: whole, installed: relay == nil ? [:] : installed)))
-            shared.counters.rereads += 1
         }
         wake.yield()
     }
@@ -200,9 +199,9 @@ public final class SearchIndexer: Sendable {
 
     /// The index's state, for the status endpoint.
     public func status() -> Status {
-        let counters = shared.withLockedValue { $0.counters }
+        let (counters, rereading) = shared.withLockedValue { ($0.counters, $0.rereading) }
         return Status(actsIndexed: index.count(), batchesQueued: counters.queued, rebuilds: counters.rebuilds,
-                      snapshotRereads: counters.snapshotRereads, needsRebuild: counters.needsRebuild, rereading: counters.rereads > 0, actsReread: counters.actsReread,
+                      snapshotRereads: counters.snapshotRereads, needsRebuild: counters.needsRebuild, rereading: rereading, actsReread: counters.actsReread,
                       incomplete: counters.incomplete, lastError: counters.lastError)
     }
 
@@ -224,8 +223,8 @@ public final class SearchIndexer: Sendable {
 
     /// Writes the records queued, then leaves the marker that tells the next start the index
     /// stopped cleanly. A reread under way is abandoned: the marker then says a rebuild is due,
-    /// and the next start keeps the index and rebuilds it. The marker is left only if the
-    /// index's last write succeeded; without it the next start drops the file.
+    /// and the next start keeps the index and rebuilds it. No marker is left once SQLite has
+    /// refused a write since the last complete rebuild: the next start drops the file.
     public func close() async {
         shared.withLockedValue { $0.closing = true }
         wake.finish()

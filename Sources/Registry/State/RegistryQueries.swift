@@ -65,10 +65,17 @@ public enum RegistryQueries {
     /// Calls `body` with every act record in key order, reading one page at a time so that
     /// memory stays bounded by the page, not the state.
     public static func forEachRecord(in reader: some KeyValueReader, _ body: (ActRecord) throws -> Void) throws {
+        try forEachPage(in: reader, limit: scanPageSize) { page in
+            for record in page { try body(record) }
+        }
+    }
+
+    /// Calls `body` with every act record in key order, `limit` at a time.
+    public static func forEachPage(in reader: some KeyValueReader, limit: Int, _ body: ([ActRecord]) throws -> Void) throws {
         var cursor: ActCursor? = .first
         while let from = cursor {
-            let page = try records(from: from, limit: scanPageSize, in: reader)
-            for record in page.records { try body(record) }
+            let page = try records(from: from, limit: limit, in: reader)
+            try body(page.records)
             cursor = page.next
         }
     }
