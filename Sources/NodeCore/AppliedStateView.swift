@@ -13,11 +13,15 @@ public final class AppliedStateView: @unchecked Sendable {
     private let readers: [GroupID: GroupStateReader]
     /// The groups the view holds, in the order asked for.
     public let groups: [GroupID]
+    /// The generation of each group's state in the view, in the order of `groups`: it changes
+    /// when a snapshot replaces the group's state.
+    public let generations: [UInt32]
     private var closed = false
 
     init(view: any DiskView, groups: [(id: GroupID, generation: UInt32)]) {
         self.view = view
         self.groups = groups.map(\.id)
+        self.generations = groups.map(\.generation)
         var readers: [GroupID: GroupStateReader] = [:]
         for group in groups { readers[group.id] = GroupStateReader(reader: view, group: group.id, generation: group.generation) }
         self.readers = readers

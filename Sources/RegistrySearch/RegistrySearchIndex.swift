@@ -126,7 +126,8 @@ public final class RegistrySearchIndex: Sendable {
     /// and taking new records: every act written from its start on is marked with its pass, and
     /// `finishReplacement` removes the rows it did not mark (acts the state no longer holds).
     public struct Replacement: Sendable, Equatable {
-        let pass: Int64
+        /// Its number: rows it wrote or confirmed carry it.
+        public let pass: Int64
     }
 
     /// Starts a replacement. Only the last one started can finish.
@@ -134,6 +135,20 @@ public final class RegistrySearchIndex: Sendable {
         try database.write { _ in
             passes.current += 1
             return Replacement(pass: passes.current)
+        }
+    }
+
+    /// Takes up again the replacement `pass`, which a previous run began and left unfinished
+    /// when it stopped cleanly: the rows it marked stay marked, and every write from now on marks
+    /// its rows with it too. Throws unless `pass` is the last replacement begun (the highest pass
+    /// in the rows, or one more if it marked none before the stop). Call it before any write.
+    public func resumeReplacement(pass: Int64) throws -> Replacement {
+        try database.write { _ in
+            guard pass == passes.current || pass == passes.current + 1 else {
+                throw DatabaseError(message: "replacement pass \(pass) cannot be resumed: the rows hold pass \(passes.current)")
+            }
+            passes.current = pass
+            return Replacement(pass: pass)
         }
     }
 

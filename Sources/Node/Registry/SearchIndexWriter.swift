@@ -47,11 +47,93 @@ struct SearchIndexWriter: Sendable {
         /// A read or a write failed: the reread ended early and removes nothing.
         var failed = false
 
+        /// Where a rebuild stands, for the next start to take it up after a clean stop; nil for
+        /// a reread that is not a rebuild, or one that failed.
+        var progress: RebuildProgress? {
+            guard whole, !failed, let replacement else { return nil }
+            let (group, cursor) = self.cursor.map { (self.group, $0) } ?? (self.group + 1, .first)
+            return RebuildProgress(pass: replacement.pass, groups: view.groups, generations: view.generations,
+                                   group: group, cursor: RebuildProgress.hex(cursor.keyBytes))
+        }
+
         init(view: AppliedStateView, whole: Bool, installed: [GroupID: InstalledSnapshot]) {
             self.view = view
             self.whole = whole
             self.installed = installed
         }
+    }
+
+    /// Where a rebuild stood when a clean stop abandoned it, written down with the index's clean
+    /// marker. The next start takes it up from there when its first rebuild's view holds the same
+    /// groups at the same generations (no snapshot replaced one since): every act of the groups
+    /// and pages already read is still in the state (acts are only added, mentions only
+    /// appended), and its row is marked with the pass, as is every act written since the rebuild
+    /// began. Otherwise the rebuild starts over.
+    struct RebuildProgress: Codable, Sendable, Equatable {
+        /// The replacement pass the rebuild marks its rows with.
+        var pass: Int64
+        /// The groups its view held, and their states' generations.
+        var groups: [GroupID]
+        var generations: [UInt32]
+        /// The group it was reading (a position in `groups`), and the first act key of it not
+        /// read yet, in hexadecimal.
+        var group: Int
+        var cursor: String
+
+        /// Where to take it up in a view of `groups` at `generations`; nil when that view does
+        /// not hold what this rebuild read.
+        func position(groups: [GroupID], generations: [UInt32]) -> (group: Int, cursor: RegistryQueries.ActCursor)? {
+            guard groups == self.groups, generations == self.generations, (0...groups.count).contains(group),
+                  let bytes = Self.bytes(hex: cursor), let cursor = RegistryQueries.ActCursor(resuming: bytes) else { return nil }
+            return (group, cursor)
+        }
+
+        /// The progress written after the clean marker's first line; nil for none or for text
+        /// that is not one.
+        static func decode(_ data: Data) -> RebuildProgress? {
+            guard !data.isEmpty else { return nil }
+            return try? JSONDecoder().decode(RebuildProgress.self, from: data)
+        }
+
+        func encoded() -> Data {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)
+        }
+
+        static func hex(_ bytes: [UInt8]) -> String {
+            let digits = Array("0123456789abcdef".utf8)
+            var text: [UInt8] = []
+            text.reserveCapacity(bytes.count * 2)
+            for byte in bytes { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
+            return String(decoding: text, as: UTF8.self)
+        }
+
+        static func bytes(hex: String) -> [UInt8]? {
+            let digits = Array(hex.utf8)
+            guard digits.count % 2 == 0 else { return nil }
+            func value(_ digit: UInt8) -> UInt8? {
+                switch digit {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+                default: nil
+                }
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(digits.count / 2)
+            for at in stride(from: 0, to: digits.count, by: 2) {
+                guard let high = value(digits[at]), let low = value(digits[at + 1]) else { return nil }
+                bytes.append(high << 4 | low)
+            }
+            return bytes
+        }
+    }
+
+    /// A rebuild a previous run left, taken up by the first rebuild if its view allows.
+    struct Resume: Sendable {
+        let progress: RebuildProgress
+        /// The pass, already resumed in the index, so that every write from the start marks it.
+        let replacement: RegistrySearchIndex.Replacement
     }
 
     /// What the loop and the writer task share.
@@ -66,6 +148,17 @@ struct SearchIndexWriter: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
         /// Rereads the writer holds (taken from `pending`, under way or waiting their turn).
         var rereadsHeld = 0
+        /// A rebuild the previous run left, until the first rebuild takes it up or starts over.
+        var resume: Resume?
+        /// Where the rebuild under way stood when the writer ended, if one was.
+        var abandoned: RebuildProgress?
+
+        /// Something may be missing from the index: a rebuild is due, and it reads everything
+        /// again rather than take up one a previous run left.
+        mutating func rebuildWhole() {
+            counters.needsRebuild = true
+            resume = nil
+        }
 
         /// A reread is under way or queued for the writer.
         var rereading: Bool {
@@ -77,6 +170,7 @@ struct SearchIndexWriter: Sendable {
         var indexed: UInt64 = 0
         var queued = 0
         var rebuilds: UInt64 = 0
+        var resumedRebuilds: UInt64 = 0
         var snapshotRereads: UInt64 = 0
         var lastError: String?
         var needsRebuild = false
@@ -114,9 +208,11 @@ struct SearchIndexWriter: Sendable {
             return shared.pending
         }
         take(rest, into: &rereads)
+        let abandoned = rereads.first?.progress
         for reread in rereads { reread.view.close() }
         let waiters = shared.withLockedValue { shared in
             if !rereads.isEmpty { shared.counters.incomplete = true }
+            shared.abandoned = abandoned
             shared.rereadsHeld = 0
             shared.stopped = true
             shared.busy = false
@@ -149,6 +245,22 @@ struct SearchIndexWriter: Sendable {
                     reread.installed.merge(earlier.installed) { later, _ in later }
                 }
                 rereads = []
+                let resume = shared.withLockedValue { shared in
+                    defer { shared.resume = nil }
+                    return shared.resume
+                }
+                if let resume, let position = resume.progress.position(groups: reread.view.groups, generations: reread.view.generations) {
+                    reread.replacement = resume.replacement
+                    reread.group = position.group
+                    reread.cursor = position.cursor
+                    rereads = [reread]
+                    logger.info("search index: the rebuild of pass \(resume.replacement.pass) taken up where the last stop left it, at group \(position.group + 1) of \(reread.view.groups.count)")
+                    shared.withLockedValue { $0.counters.resumedRebuilds += 1 }
+                    continue
+                }
+                if let resume {
+                    logger.info("search index: the rebuild of pass \(resume.replacement.pass) starts over (its groups or their states changed since the last stop)")
+                }
                 do {
                     reread.replacement = try index.beginReplacement()
                     rereads = [reread]
@@ -247,7 +359,7 @@ struct SearchIndexWriter: Sendable {
         logger.error("\(doing): \(error)")
         shared.withLockedValue { shared in
             shared.counters.lastError = "\(doing): \(error)"
-            if rebuild { shared.counters.needsRebuild = true }
+            if rebuild { shared.rebuildWhole() }
             if write { shared.counters.writeFailed = true }
         }
     }

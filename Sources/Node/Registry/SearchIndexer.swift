@@ -44,6 +44,9 @@ public final class SearchIndexer: Sendable {
         public var batchesQueued: Int
         /// Rebuilds completed since the start.
         public var rebuilds: UInt64
+        /// Rebuilds taken up, since the start, where a clean stop of the previous run left them
+        /// (counted when taken up) rather than started over.
+        public var resumedRebuilds: UInt64
         /// Groups whose acts were read again, since the start, after a snapshot replaced their
         /// state (a replica that caught up from a snapshot rather than from the log).
         public var snapshotRereads: UInt64
@@ -64,7 +67,9 @@ public final class SearchIndexer: Sendable {
     /// Opens (or creates) the index at `directory/search.sqlite`. When the previous run did not
     /// stop cleanly, or the file has another layout, the index is dropped and `needsRebuild` is
     /// set. When it stopped cleanly with a rebuild due or under way, the index is kept (every
-    /// row it holds is true) and `needsRebuild` is set: searches go on while it is rebuilt.
+    /// row it holds is true) and `needsRebuild` is set: searches go on while it is rebuilt. A
+    /// rebuild that was under way is taken up where it stopped when the state still holds what it
+    /// read (`SearchIndexWriter.RebuildProgress`).
     /// The acts each turn draws up also go to `relay`, read once for both.
     public init(directory: String, logger: Logger, relay: DeathMentionRelay? = nil) throws {
         self.relay = relay
@@ -72,7 +77,9 @@ public final class SearchIndexer: Sendable {
         cleanMarkerPath = directory + "/search.clean"
         self.logger = logger
         let clean = FileManager.default.fileExists(atPath: cleanMarkerPath)
-        let rebuildDue = clean && FileManager.default.contents(atPath: cleanMarkerPath) == Self.rebuildDueMarker
+        let marker = clean ? FileManager.default.contents(atPath: cleanMarkerPath) ?? Data() : Data()
+        let rebuildDue = marker.starts(with: Self.rebuildDueMarker)
+        let progress = rebuildDue ? SearchIndexWriter.RebuildProgress.decode(marker.dropFirst(Self.rebuildDueMarker.count)) : nil
         if !clean {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
@@ -84,6 +91,14 @@ public final class SearchIndexer: Sendable {
         // An index of another layout (an older version of Sijil) was emptied on opening.
         var initial = SearchIndexWriter.Shared()
         initial.counters.needsRebuild = !clean || rebuildDue || index.replacedOtherLayout
+        if let progress, !index.replacedOtherLayout {
+            do {
+                // Before any write, so that every row written from now on carries the pass.
+                initial.resume = SearchIndexWriter.Resume(progress: progress, replacement: try index.resumeReplacement(pass: progress.pass))
+            } catch {
+                logger.warning("search index: the rebuild left by the last stop starts over: \(error)")
+            }
+        }
         let shared = NIOLockedValueBox(initial)
         self.shared = shared
         let writer = SearchIndexWriter(index: index, shared: shared, relay: relay, logger: logger)
@@ -98,7 +113,7 @@ public final class SearchIndexer: Sendable {
     private func enqueue(_ records: [ActRecord]) {
         let accepted = shared.withLockedValue { shared -> Bool in
             guard shared.counters.queued < Self.queuedBatchesMax else {
-                shared.counters.needsRebuild = true
+                shared.rebuildWhole()
                 return false
             }
             shared.counters.queued += 1
@@ -118,18 +133,21 @@ public final class SearchIndexer: Sendable {
     func afterTurn(_ core: NodeCore) {
         let (outcomes, overflowed) = tap.drain()
         let installed = core.takeInstalledSnapshots()
-        let rebuilding = shared.withLockedValue { shared -> Bool in
-            if overflowed { shared.counters.needsRebuild = true }
-            return shared.counters.needsRebuild
+        let (rebuilding, resuming) = shared.withLockedValue { shared -> (Bool, Bool) in
+            if overflowed { shared.rebuildWhole() }
+            return (shared.counters.needsRebuild, shared.resume != nil)
         }
+        // A rebuild reads what the turn touched, unless it is taken up past those acts: while
+        // one may be, the turn's records are written as usual.
+        let leftToTheRebuild = rebuilding && !resuming
         // A turn whose acts a rebuild reads still hands the relay what it drew up.
-        if !outcomes.isEmpty && (!rebuilding || relay != nil) {
+        if !outcomes.isEmpty && (!leftToTheRebuild || relay != nil) {
             var records: [ActRecord] = []
             var created: [Act] = []
             for (group, touched) in outcomes {
                 guard let reader = core.stateReader(for: group) else { continue }
                 let drawnUp = relay == nil ? [] : Set(touched.lazy.filter(\.created).map(\.id))
-                for (id, withMentions) in Self.reads(touched) where !rebuilding || drawnUp.contains(id) {
+                for (id, withMentions) in Self.reads(touched) where !leftToTheRebuild || drawnUp.contains(id) {
                     do {
                         if withMentions {
                             if let record = try RegistryQueries.record(id, in: reader) { records.append(record) }
@@ -143,7 +161,7 @@ public final class SearchIndexer: Sendable {
                 }
             }
             if !created.isEmpty { relay?.observe(createdActs: created) }
-            if !rebuilding && !records.isEmpty { enqueue(records) }
+            if !leftToTheRebuild && !records.isEmpty { enqueue(records) }
         }
         if rebuilding {
             reread(core, whole: true, installed: installed)
@@ -192,15 +210,18 @@ public final class SearchIndexer: Sendable {
         return order.map { ($0, withMentions[$0] ?? true) }
     }
 
+    /// A rebuild the previous run left is waiting to be taken up by the first one.
+    var takesUpARebuild: Bool { shared.withLockedValue { $0.resume != nil } }
+
     /// Asks for a rebuild at the end of the next turn.
     public func requestRebuild() {
-        shared.withLockedValue { $0.counters.needsRebuild = true }
+        shared.withLockedValue { $0.rebuildWhole() }
     }
 
     /// The index's state, for the status endpoint.
     public func status() -> Status {
         let (counters, rereading) = shared.withLockedValue { ($0.counters, $0.rereading) }
-        return Status(actsIndexed: index.count(), batchesQueued: counters.queued, rebuilds: counters.rebuilds,
+        return Status(actsIndexed: index.count(), batchesQueued: counters.queued, rebuilds: counters.rebuilds, resumedRebuilds: counters.resumedRebuilds,
                       snapshotRereads: counters.snapshotRereads, needsRebuild: counters.needsRebuild, rereading: rereading, actsReread: counters.actsReread,
                       incomplete: counters.incomplete, lastError: counters.lastError)
     }
@@ -218,19 +239,32 @@ public final class SearchIndexer: Sendable {
         }
     }
 
-    /// What the marker holds when the index stopped cleanly with a rebuild due.
+    /// What the marker's first line holds when the index stopped cleanly with a rebuild due;
+    /// where a rebuild under way stood follows it, when there was one.
     static let rebuildDueMarker = Data("rebuild due\n".utf8)
 
     /// Writes the records queued, then leaves the marker that tells the next start the index
     /// stopped cleanly. A reread under way is abandoned: the marker then says a rebuild is due,
-    /// and the next start keeps the index and rebuilds it. No marker is left once SQLite has
-    /// refused a write since the last complete rebuild: the next start drops the file.
+    /// and where a rebuild under way stood; the next start keeps the index and rebuilds it, from
+    /// there when it can. No marker is left once SQLite has refused a write since the last
+    /// complete rebuild: the next start drops the file.
     public func close() async {
+        beginClosing()
+        await consumer.value
+        let (complete, writeFailed, resumable) = shared.withLockedValue { shared in
+            (!shared.counters.needsRebuild && !shared.counters.incomplete, shared.counters.writeFailed,
+             // One left by the previous run and not taken up yet stays where it was; a rebuild
+             // asked for since the one under way began starts over.
+             shared.resume?.progress ?? (shared.counters.needsRebuild ? nil : shared.abandoned))
+        }
+        guard !writeFailed else { return }
+        let marker = complete ? Data() : Self.rebuildDueMarker + (resumable?.encoded() ?? Data())
+        _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: marker)
+    }
+
+    /// The first half of ``close()``: the writer task stops after the page it is writing.
+    func beginClosing() {
         shared.withLockedValue { $0.closing = true }
         wake.finish()
-        await consumer.value
-        let (complete, writeFailed) = shared.withLockedValue { (!$0.counters.needsRebuild && !$0.counters.incomplete, $0.counters.writeFailed) }
-        guard !writeFailed else { return }
-        _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: complete ? Data() : Self.rebuildDueMarker)
     }
 }

@@ -85,6 +85,19 @@ public enum RegistryQueries {
         let key: [UInt8]
         /// Before the first act.
         public static let first = ActCursor(key: StateKeys.allActsRange.start)
+
+        init(key: [UInt8]) { self.key = key }
+
+        /// The cursor `key` names, as `key` gave it; nil for bytes that cannot be a cursor (for
+        /// a read resumed from what a previous run wrote down).
+        public init?(resuming key: [UInt8]) {
+            guard !key.isEmpty, key.lexicographicallyPrecedes(StateKeys.allActsRange.end),
+                  !key.lexicographicallyPrecedes(StateKeys.allActsRange.start) else { return nil }
+            self.key = key
+        }
+
+        /// The bytes that name the cursor, to write down.
+        public var keyBytes: [UInt8] { key }
     }
 
     /// Up to `limit` act records in key order from `cursor`, and the cursor of the rest (nil
