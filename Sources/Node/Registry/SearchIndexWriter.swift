@@ -259,7 +259,7 @@ struct SearchIndexWriter: Sendable {
                     continue
                 }
                 if let resume {
-                    logger.info("search index: the rebuild of pass \(resume.replacement.pass) starts over (its groups or their states changed since the last stop)")
+                    logger.info("search index: the rebuild of pass \(resume.replacement.pass) starts over (the groups it read, their states or the position it recorded no longer match)")
                 }
                 do {
                     reread.replacement = try index.beginReplacement()
