@@ -260,10 +260,11 @@ enum SingleVoterShard {
             try rocks.close()
         }
 
-        let marker = try #require(FileManager.default.contents(atPath: directory + "/search.clean"))
-        #expect(marker.starts(with: SearchIndexer.rebuildDueMarker))
-        let progress = try #require(SearchIndexWriter.RebuildProgress.decode(marker.dropFirst(SearchIndexer.rebuildDueMarker.count)),
-                                    "the marker says where the rebuild stood: \(String(decoding: marker, as: UTF8.self))")
+        // The marker as earlier versions read it (one that is rolled back to rebuilds the index),
+        // and beside it where the rebuild stood.
+        #expect(FileManager.default.contents(atPath: directory + "/search.clean") == SearchIndexer.rebuildDueMarker)
+        let written = try #require(FileManager.default.contents(atPath: directory + "/search.rebuild"))
+        let progress = try #require(SearchIndexWriter.RebuildProgress.decode(written), "\(String(decoding: written, as: UTF8.self))")
         #expect(progress.pass == 2 && progress.groups == [group] && progress.group == 0, "\(progress)")
 
         let search = try SearchIndexer(directory: directory, logger: logger)
@@ -298,6 +299,7 @@ enum SingleVoterShard {
         await search.close()
         try rocks.close()
         #expect(FileManager.default.contents(atPath: directory + "/search.clean") == Data(), "complete: the next start keeps the index as it is")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/search.rebuild"))
     }
 
     @Test func aRebuildStartsOverWhenTheStateItReadChangedOrTheMarkerIsDamagedOrBehind() async throws {
@@ -308,7 +310,8 @@ enum SingleVoterShard {
         let first = Progress.hex(RegistryQueries.ActCursor.first.keyBytes)
         let progress = Progress(pass: 1, groups: [4001, 4002], generations: [0, 3], group: 1, cursor: first)
 
-        // What the marker holds decides whether the next start takes the rebuild up.
+        // What the progress beside the marker holds decides whether the next start takes the
+        // rebuild up.
         let markers: [(progress: Data, takenUp: Bool)] = [
             (progress.encoded(), true),
             (Data(), false),
@@ -319,17 +322,31 @@ enum SingleVoterShard {
         ]
         for (written, takenUp) in markers {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: directory + "/search.sqlite" + suffix) }
-            _ = FileManager.default.createFile(atPath: directory + "/search.clean", contents: SearchIndexer.rebuildDueMarker + written)
+            _ = FileManager.default.createFile(atPath: directory + "/search.clean", contents: SearchIndexer.rebuildDueMarker)
+            _ = FileManager.default.createFile(atPath: directory + "/search.rebuild", contents: written)
             let search = try SearchIndexer(directory: directory, logger: logger)
             #expect(search.status().needsRebuild)
             #expect(search.takesUpARebuild == takenUp, "\(String(decoding: written, as: UTF8.self))")
             await search.close()
             if takenUp {
-                let kept = FileManager.default.contents(atPath: directory + "/search.clean") ?? Data()
-                #expect(Progress.decode(kept.dropFirst(SearchIndexer.rebuildDueMarker.count)) == Progress.decode(written),
+                let kept = FileManager.default.contents(atPath: directory + "/search.rebuild") ?? Data()
+                #expect(Progress.decode(kept) == Progress.decode(written),
                         "stopped before taking it up, the node leaves it where it was")
             }
         }
+        // Without the marker (an unclean stop), or with one that says the index was complete, a
+        // progress left beside it is not read, and the start removes it.
+        for marker in [nil, Data()] {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: directory + "/search.sqlite" + suffix) }
+            try? FileManager.default.removeItem(atPath: directory + "/search.clean")
+            if let marker { _ = FileManager.default.createFile(atPath: directory + "/search.clean", contents: marker) }
+            _ = FileManager.default.createFile(atPath: directory + "/search.rebuild", contents: progress.encoded())
+            let search = try SearchIndexer(directory: directory, logger: logger)
+            #expect(!search.takesUpARebuild)
+            #expect(!FileManager.default.fileExists(atPath: directory + "/search.rebuild"))
+            await search.close()
+        }
+
         // A bad cursor is found when the rebuild is taken up.
         #expect(Progress(pass: 1, groups: [4001], generations: [0], group: 0, cursor: "zz").position(groups: [4001], generations: [0]) == nil)
 

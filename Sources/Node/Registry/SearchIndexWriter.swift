@@ -63,8 +63,8 @@ struct SearchIndexWriter: Sendable {
         }
     }
 
-    /// Where a rebuild stood when a clean stop abandoned it, written down with the index's clean
-    /// marker. The next start takes it up from there when its first rebuild's view holds the same
+    /// Where a rebuild stood when a clean stop abandoned it, written down beside the index's
+    /// clean marker (`search.rebuild`). The next start takes it up from there when its first rebuild's view holds the same
     /// groups at the same generations (no snapshot replaced one since): every act of the groups
     /// and pages already read is still in the state (acts are only added, mentions only
     /// appended), and its row is marked with the pass, as is every act written since the rebuild
@@ -88,8 +88,7 @@ struct SearchIndexWriter: Sendable {
             return (group, cursor)
         }
 
-        /// The progress written after the clean marker's first line; nil for none or for text
-        /// that is not one.
+        /// The progress a clean stop wrote down; nil for none or for text that is not one.
         static func decode(_ data: Data) -> RebuildProgress? {
             guard !data.isEmpty else { return nil }
             return try? JSONDecoder().decode(RebuildProgress.self, from: data)

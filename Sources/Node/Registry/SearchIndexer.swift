@@ -24,6 +24,9 @@ public final class SearchIndexer: Sendable {
     public let index: RegistrySearchIndex
     let tap = AppliedOutcomeTap()
     private let cleanMarkerPath: String
+    /// Where a rebuild under way at a clean stop stood (`SearchIndexWriter.RebuildProgress`),
+    /// beside the marker, whose content stays what earlier versions of Sijil read.
+    private let progressPath: String
     private let logger: Logger
     private let wake: AsyncStream<Void>.Continuation
     private let shared: NIOLockedValueBox<SearchIndexWriter.Shared>
@@ -75,15 +78,16 @@ public final class SearchIndexer: Sendable {
         self.relay = relay
         let path = directory + "/search.sqlite"
         cleanMarkerPath = directory + "/search.clean"
+        progressPath = directory + "/search.rebuild"
         self.logger = logger
         let clean = FileManager.default.fileExists(atPath: cleanMarkerPath)
-        let marker = clean ? FileManager.default.contents(atPath: cleanMarkerPath) ?? Data() : Data()
-        let rebuildDue = marker.starts(with: Self.rebuildDueMarker)
-        let progress = rebuildDue ? SearchIndexWriter.RebuildProgress.decode(marker.dropFirst(Self.rebuildDueMarker.count)) : nil
+        let rebuildDue = clean && FileManager.default.contents(atPath: cleanMarkerPath) == Self.rebuildDueMarker
+        let progress = rebuildDue ? FileManager.default.contents(atPath: progressPath).flatMap(SearchIndexWriter.RebuildProgress.decode) : nil
         if !clean {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         try? FileManager.default.removeItem(atPath: cleanMarkerPath)
+        try? FileManager.default.removeItem(atPath: progressPath)
         let index = try RegistrySearchIndex(path: path)
         self.index = index
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -239,15 +243,14 @@ public final class SearchIndexer: Sendable {
         }
     }
 
-    /// What the marker's first line holds when the index stopped cleanly with a rebuild due;
-    /// where a rebuild under way stood follows it, when there was one.
+    /// What the marker holds when the index stopped cleanly with a rebuild due.
     static let rebuildDueMarker = Data("rebuild due\n".utf8)
 
     /// Writes the records queued, then leaves the marker that tells the next start the index
     /// stopped cleanly. A reread under way is abandoned: the marker then says a rebuild is due,
-    /// and where a rebuild under way stood; the next start keeps the index and rebuilds it, from
-    /// there when it can. No marker is left once SQLite has refused a write since the last
-    /// complete rebuild: the next start drops the file.
+    /// and `search.rebuild` where a rebuild under way stood; the next start keeps the index and
+    /// rebuilds it, from there when it can. No marker is left once SQLite has refused a write
+    /// since the last complete rebuild: the next start drops the file.
     public func close() async {
         beginClosing()
         await consumer.value
@@ -258,8 +261,9 @@ public final class SearchIndexer: Sendable {
              shared.resume?.progress ?? (shared.counters.needsRebuild ? nil : shared.abandoned))
         }
         guard !writeFailed else { return }
-        let marker = complete ? Data() : Self.rebuildDueMarker + (resumable?.encoded() ?? Data())
-        _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: marker)
+        // The progress first: only a marker makes the next start read it.
+        if !complete, let resumable { _ = FileManager.default.createFile(atPath: progressPath, contents: resumable.encoded()) }
+        _ = FileManager.default.createFile(atPath: cleanMarkerPath, contents: complete ? Data() : Self.rebuildDueMarker)
     }
 
     /// The first half of ``close()``: the writer task stops after the page it is writing.
