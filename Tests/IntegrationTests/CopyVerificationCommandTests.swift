@@ -14,7 +14,7 @@ import Testing
             let client = RegistryClient(http: try cluster.http("registrar"), addresses: regional)
             let body = try TestActs.birth(office: 401003, writer: 0, n: 0, recordedAt: Timestamp.minute(of: Date()))
             let written = try await client.write(path: "/v1/acts/births", body: body)
-            try #require(written.status == 201, "HTTP \(written.status) \(written.text)")
+            try #require(written.wasWritten, "HTTP \(written.status) \(written.text)")
             let act = try written.decode(WriteResponse.self).actPath
 
             let issued = try CommandLineErrorTests.run(["act", "copy", "--dir", directory, act, "--format", "json"])

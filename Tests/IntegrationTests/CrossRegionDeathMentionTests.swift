@@ -47,12 +47,12 @@ import TestSupport
         let now = Timestamp.minute(of: Date())
 
         let birth = try await rsk.write(path: "/v1/acts/births", body: try TestActs.birth(office: 401003, writer: 0, n: 1, recordedAt: now))
-        try #require(birth.status == 201, "HTTP \(birth.status) \(birth.text)")
+        try #require(birth.wasWritten, "HTTP \(birth.status) \(birth.text)")
         let birthAct = try birth.decode(WriteResponse.self).actID
 
         // Drawn up in Casablanca: its node holds no replica of Rabat's groups.
         let death = try await cs.write(path: "/v1/acts/deaths", body: try DeathMentionSweepTests.death(birthAct: birthAct, recordedAt: now, office: 601001))
-        try #require(death.status == 201, "HTTP \(death.status) \(death.text)")
+        try #require(death.wasWritten, "HTTP \(death.status) \(death.text)")
         let deathAct = try death.decode(WriteResponse.self)
         #expect(deathAct.deathMention?.written == false && deathAct.deathMention?.code == "other_region", "\(String(describing: deathAct.deathMention))")
         #expect(deathAct.deathMention?.message?.contains("region RSK") == true && deathAct.deathMention?.message?.contains("national centre") == true,
@@ -98,13 +98,13 @@ import TestSupport
         let center = try #require(topology.node(ClusterLayout.centerNodeID))
         let now = Timestamp.minute(of: Date())
         let birth = try await rsk.write(path: "/v1/acts/births", body: try TestActs.birth(office: 401003, writer: 0, n: 2, recordedAt: now))
-        try #require(birth.status == 201, "HTTP \(birth.status) \(birth.text)")
+        try #require(birth.wasWritten, "HTTP \(birth.status) \(birth.text)")
         let birthAct = try birth.decode(WriteResponse.self).actID
 
         let rabat = topology.nodes.filter { $0.region == "RSK" }.map(\.id)
         for id in rabat { #expect(await cluster.processes.stop(id, signal: SIGKILL, timeoutMs: CrashRecoveryTests.waitMs)) }
         let death = try await cs.write(path: "/v1/acts/deaths", body: try DeathMentionSweepTests.death(birthAct: birthAct, recordedAt: now, office: 601002))
-        try #require(death.status == 201, "HTTP \(death.status) \(death.text)")
+        try #require(death.wasWritten, "HTTP \(death.status) \(death.text)")
         let deathAct = try death.decode(WriteResponse.self).actID
         let waiting = "sijil_death_mentions_waiting"
         try await CrashRecoveryTests().waitUntil("the centre holds the mention of \(deathAct.path)") {

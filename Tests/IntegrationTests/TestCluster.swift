@@ -123,3 +123,12 @@ enum TestActs {
         return Array(try encoder.encode(RegisterBirthBody(officer: officer, declaration: declaration, recordedAt: recordedAt)))
     }
 }
+
+extension HTTPSClient.Response {
+    /// A registry write that took effect: 201, or 200 with `duplicate` when `RegistryClient`'s
+    /// retry of the same request (after a 503 or no answer, as on a loaded machine) found it
+    /// already written. Which of the two a write gets depends on timing, not on the register.
+    var wasWritten: Bool {
+        status == 201 || (status == 200 && (try? decode(WriteResponse.self))?.duplicate == true)
+    }
+}
