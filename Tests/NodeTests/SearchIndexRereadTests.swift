@@ -307,7 +307,7 @@ enum SingleVoterShard {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let logger = Scratch.quietLogger
         typealias Progress = SearchIndexWriter.RebuildProgress
-        let first = Progress.hex(RegistryQueries.ActCursor.first.keyBytes)
+        let first = Hex.encode(RegistryQueries.ActCursor.first.keyBytes)
         let progress = Progress(pass: 1, groups: [4001, 4002], generations: [0, 3], group: 1, cursor: first)
 
         // What the progress beside the marker holds decides whether the next start takes the
@@ -360,8 +360,9 @@ enum SingleVoterShard {
         past.group = 3
         #expect(past.position(groups: [4001, 4002], generations: [0, 3]) == nil)
 
-        #expect(Progress.bytes(hex: Progress.hex([0, 0x7f, 0xff])) == [0, 0x7f, 0xff])
-        #expect(Progress.bytes(hex: "abc") == nil)
+        #expect(Hex.decode(Hex.encode([0, 0x7f, 0xff])) == [0, 0x7f, 0xff])
+        #expect(Hex.decode("0A7f") == [0x0a, 0x7f])
+        #expect(Hex.decode("abc") == nil && Hex.decode("zz") == nil)
         #expect(RegistryQueries.ActCursor(resuming: [0xff]) == nil, "a key past the acts is no cursor")
         #expect(RegistryQueries.ActCursor(resuming: []) == nil)
 

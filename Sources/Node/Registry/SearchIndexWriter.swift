@@ -53,7 +53,7 @@ struct SearchIndexWriter: Sendable {
             guard whole, !failed, let replacement else { return nil }
             let (group, cursor) = self.cursor.map { (self.group, $0) } ?? (self.group + 1, .first)
             return RebuildProgress(pass: replacement.pass, groups: view.groups, generations: view.generations,
-                                   group: group, cursor: RebuildProgress.hex(cursor.keyBytes))
+                                   group: group, cursor: Hex.encode(cursor.keyBytes))
         }
 
         init(view: AppliedStateView, whole: Bool, installed: [GroupID: InstalledSnapshot]) {
@@ -84,7 +84,7 @@ struct SearchIndexWriter: Sendable {
         /// not hold what this rebuild read.
         func position(groups: [GroupID], generations: [UInt32]) -> (group: Int, cursor: RegistryQueries.ActCursor)? {
             guard groups == self.groups, generations == self.generations, (0...groups.count).contains(group),
-                  let bytes = Self.bytes(hex: cursor), let cursor = RegistryQueries.ActCursor(resuming: bytes) else { return nil }
+                  let bytes = Hex.decode(cursor), let cursor = RegistryQueries.ActCursor(resuming: bytes) else { return nil }
             return (group, cursor)
         }
 
@@ -98,33 +98,6 @@ struct SearchIndexWriter: Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)
-        }
-
-        static func hex(_ bytes: [UInt8]) -> String {
-            let digits = Array("0123456789abcdef".utf8)
-            var text: [UInt8] = []
-            text.reserveCapacity(bytes.count * 2)
-            for byte in bytes { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
-            return String(decoding: text, as: UTF8.self)
-        }
-
-        static func bytes(hex: String) -> [UInt8]? {
-            let digits = Array(hex.utf8)
-            guard digits.count % 2 == 0 else { return nil }
-            func value(_ digit: UInt8) -> UInt8? {
-                switch digit {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-                default: nil
-                }
-            }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(digits.count / 2)
-            for at in stride(from: 0, to: digits.count, by: 2) {
-                guard let high = value(digits[at]), let low = value(digits[at + 1]) else { return nil }
-                bytes.append(high << 4 | low)
-            }
-            return bytes
         }
     }
 

@@ -40,11 +40,10 @@ extension ChainDigest: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard text.utf8.count == 64, let high = RequestID(hex: String(text.prefix(32))),
-              let low = RequestID(hex: String(text.suffix(32))) else {
+        guard let bytes = Hex.decode(text), bytes.count == 32 else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected 64 hex digits")
         }
-        self.init(unchecked: high.bytes + low.bytes)
+        self.init(unchecked: bytes)
     }
 
     /// Encodes as 64 hex digits.
