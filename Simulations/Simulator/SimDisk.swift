@@ -70,11 +70,13 @@ final class SimDisk: DiskDriver {
         return lost
     }
 
-    /// Flips one bit of a random record of `space`; returns its key, or nil when the space is empty.
+    /// Flips one bit of a random intact record of `space`; returns its key, or nil when it has none.
     func corruptRandomRecord(in space: DiskSpace, using rng: inout SplitMix64) -> [UInt8]? {
         let store = stores[Int(space.rawValue)]
-        guard !store.keys.isEmpty else { return nil }
-        let key = store.keys[Int(rng.next() % UInt64(store.keys.count))]
+        // Only intact records: flipping the bit an earlier fault flipped would repair the record.
+        let intact = store.keys.filter { SealedRecord.open(store.get($0)!) != nil }
+        guard !intact.isEmpty else { return nil }
+        let key = intact[Int(rng.next() % UInt64(intact.count))]
         var value = store.get(key)!
         guard !value.isEmpty else { return nil }
         let position = Int(rng.next() % UInt64(value.count))

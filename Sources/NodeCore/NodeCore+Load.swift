@@ -125,15 +125,25 @@ extension NodeCore {
         var raft = Raft(config: config, state: state)
         let host = GroupHost(descriptor: descriptor, raft: raft, machine: machine, generation: applied.generation,
                              persistedLastIndex: lastOnDisk, persistedTermVote: (hardState.term, hardState.vote))
+        // The member may have acknowledged entries it no longer holds: those of a damaged tail
+        // dropped now, or of one dropped at an earlier start whose records its first turn then
+        // deleted, and which have not come back since. Until they do, it votes as if it still
+        // held them. The lost log's last entry comes from the tail record (the last entry
+        // written) when it is intact, else the index on disk with the current term, which is at
+        // least the real term (stricter).
+        let tailRecord = (try? readRecord(id, .logTail, LogStartRecord.decode).get()) ?? nil
+        var floor: LogStartRecord?
+        if lastOnDisk > lastKept {
+            floor = tailRecord.flatMap { $0.index >= lastOnDisk ? $0 : nil } ?? LogStartRecord(index: lastOnDisk, term: hardState.term)
+        } else if let tail = tailRecord, tail.index > lastKept {
+            floor = tail
+        }
+        if let floor {
+            raft.setLostLogFloor(lastIndex: floor.index, lastTerm: floor.term)
+            host.raft = raft
+        }
         if !damaged.isEmpty {
             if lastOnDisk > lastKept {
-                // The lost log's last entry: from the tail record when it is intact, else the
-                // index on disk with the current term, which is at least the real term (stricter).
-                let tailRecord = try? readRecord(id, .logTail, LogStartRecord.decode).get()
-                let floor = (tailRecord ?? nil).flatMap { $0.index >= lastOnDisk ? $0 : nil }
-                    ?? LogStartRecord(index: lastOnDisk, term: hardState.term)
-                raft.setLostLogFloor(lastIndex: floor.index, lastTerm: floor.term)
-                host.raft = raft
                 host.pendingLogCleanup = (from: lastKept + 1, through: lastOnDisk)
                 host.persistedLastIndex = lastKept
             }

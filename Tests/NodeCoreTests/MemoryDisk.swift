@@ -43,6 +43,12 @@ final class MemoryDisk: DiskDriver {
         return key
     }
 
+    func damageFirstRecord(in space: DiskSpace) -> [UInt8]? {
+        guard let key = (spaces[space] ?? [:]).keys.min(by: { $0.lexicographicallyPrecedes($1) }) else { return nil }
+        spaces[space]![key]![0] ^= 0x01
+        return key
+    }
+
     static func scan(_ store: [[UInt8]: [UInt8]], from: [UInt8], to: [UInt8], limit: Int) -> [(key: [UInt8], value: [UInt8])] {
         let keys = store.keys
             .filter { !$0.lexicographicallyPrecedes(from) && $0.lexicographicallyPrecedes(to) }
