@@ -19,6 +19,7 @@ public final class NodeMetrics: Sendable {
     private let deathMentionsUnwritten: Counter
     private let deathMentionsRelayed: Counter
     private let deathMentionsWaiting: Gauge
+    private let revocationsLearned: Gauge
 
     /// Buckets from 100 µs to 5 s: an fsync here takes about 0.5 ms, a commit a few ms, and
     /// anything above a second is an incident.
@@ -43,6 +44,8 @@ public final class NodeMetrics: Sendable {
             "death_mentions_relayed", unit: "total", "Death mentions the national centre put on a birth act held by another region than the death act's."))
         deathMentionsWaiting = registry.makeGauge(descriptor: Self.name(
             "death_mentions_waiting", unit: "", "Death mentions of another region's death acts the national centre has still to write (queued, or set aside after a failure that may pass)."))
+        revocationsLearned = registry.makeGauge(descriptor: Self.name(
+            "token_revocations_learned", unit: "", "Token revocations this node learned from its peers that its topology version does not hold (push the topology)."))
     }
 
     static func name(_ metric: String, unit: String, _ help: String) -> MetricNameDescriptor {
@@ -55,6 +58,7 @@ public final class NodeMetrics: Sendable {
     func recordUnwrittenDeathMention() { deathMentionsUnwritten.increment() }
     func recordRelayedDeathMention() { deathMentionsRelayed.increment() }
     func recordWaitingDeathMentions(_ count: Int) { deathMentionsWaiting.set(Double(count)) }
+    func recordLearnedRevocations(_ count: Int) { revocationsLearned.set(Double(count)) }
 
     func recordAnswer(_ result: ClientResult, isWrite: Bool, latency: Duration) {
         switch result {

@@ -22,8 +22,14 @@ public final class NodeRuntime: Sendable {
     /// The copy-signing keys the node issues copies with and the public keys it verifies them
     /// against, renewed with every topology version it takes.
     public let keyring: NodeKeyring
-    /// The access tokens refused before they expire, renewed with every topology version it takes.
+    /// The access tokens refused before they expire, renewed with every topology version it
+    /// takes and with those it learns from its peers.
     public let revocations: TokenRevocations
+    /// The token revocations the node passes to its peers and takes from them.
+    public let revocationExchange: RevocationExchange
+    /// Sends the node's revocations to each peer the transport connects to, and to every peer
+    /// every `RevocationExchange.resendInterval`.
+    private let revocationTasks: [Task<Void, Never>]
     /// The node's certificate and key as it presents them now: the ones it started with, or
     /// the ones last taken by `reloadCertificate`.
     public var credentials: NodeCredentials { currentCredentials.withLockedValue { $0 } }
@@ -49,11 +55,14 @@ public final class NodeRuntime: Sendable {
     private let topologyUpdate = NIOLock()
 
     private init(configuration: NodeConfiguration, metrics: NodeMetrics, logger: Logger, search: SearchIndexer?, relay: DeathMentionRelay?,
-                 keyring: NodeKeyring, credentials: NodeCredentials, loop: NodeLoop, transport: Transport, disk: RocksDisk) {
+                 keyring: NodeKeyring, credentials: NodeCredentials, loop: NodeLoop, transport: Transport, disk: RocksDisk,
+                 revocations: TokenRevocations, revocationExchange: RevocationExchange) {
         self.configuration = configuration
         self.currentCredentials = NIOLockedValueBox(credentials)
         self.keyring = keyring
-        self.revocations = TokenRevocations(configuration.topology.revokedTokens ?? [])
+        self.revocations = revocations
+        self.revocationExchange = revocationExchange
+        self.revocationTasks = Self.exchangeRevocations(revocationExchange, events: transport.events)
         self.currentTopology = NIOLockedValueBox(configuration.topology)
         self.metrics = metrics
         self.logger = logger
@@ -117,9 +126,22 @@ public final class NodeRuntime: Sendable {
         let transport = try await Transport.start(
             configuration: TransportConfiguration(localNodeID: me.id, listenHost: listen.host, listenPort: listen.port, peers: peers(of: topology, except: me.id)),
             credentials: credentials, logger: logger)
+        let revocations = TokenRevocations(topology.revokedTokens ?? [])
+        let exchange = RevocationExchange(
+            directory: configuration.dataDirectory, topology: topology.revokedTokens ?? [], revocations: revocations,
+            logger: logger, metrics: metrics) { [transport, metrics] peer, frame in
+                let result = transport.send(frame, to: peer)
+                if result != .queued { metrics.recordDroppedFrame(to: peer, reason: "\(result)") }
+            }
+        exchange.setPeers(peers(of: topology, except: me.id).keys.sorted())
+        let notices = DispatchQueue(label: "sijil.revocation-notices")
         let loop = NodeLoop(
             tickMs: configuration.tickMs, metrics: metrics,
-            takeFrames: { [transport] maxFrames in transport.receiveAvailable(maxFrames: maxFrames) },
+            takeFrames: { [transport, exchange] maxFrames in
+                takeFrames(maxFrames, from: transport) { notice in
+                    notices.async { exchange.receive(from: notice.from, frame: notice.payload) }
+                }
+            },
             afterTurn: search.map { search -> @Sendable (NodeCore) -> Void in { core in search.afterTurn(core) } }, onFatal: onFatal)
         transport.setArrivalHandler { [loop] in loop.framesArrived() }
         let network = TransportNetwork(transport: transport, metrics: metrics)
@@ -135,7 +157,43 @@ public final class NodeRuntime: Sendable {
         logger.info("node started", metadata: ["node": "\(me.id)", "groups": "\(hosted.map(\.id))", "peer": "\(listen.host):\(listen.port)"])
         metrics.recordCertificates(nodeNotAfter: credentials.certificateNotValidAfter, authorityNotAfter: credentials.authorityNotValidAfter)
         return NodeRuntime(configuration: configuration, metrics: metrics, logger: logger, search: search, relay: relay, keyring: keyring,
-                           credentials: credentials, loop: loop, transport: transport, disk: disk)
+                           credentials: credentials, loop: loop, transport: transport, disk: disk,
+                           revocations: revocations, revocationExchange: exchange)
+    }
+
+    /// Up to `maxFrames` frames for the node core from those that arrived; revocation notices
+    /// among them go to `notice` instead (called on the loop thread: it must not wait).
+    static func takeFrames(_ maxFrames: Int, from transport: Transport, notice: (InboundFrame) -> Void) -> [InboundFrame] {
+        var frames = transport.receiveAvailable(maxFrames: maxFrames)
+        guard frames.contains(where: { RevocationNotice.isNotice($0.payload) }) else { return frames }
+        var kept: [InboundFrame] = []
+        while true {
+            let asked = maxFrames - kept.count
+            let taken = frames.count
+            for frame in frames {
+                if RevocationNotice.isNotice(frame.payload) { notice(frame) } else { kept.append(frame) }
+            }
+            // Fewer frames than asked: none is left. Otherwise, take more in the notices' place.
+            guard taken == asked, kept.count < maxFrames else { return kept }
+            frames = transport.receiveAvailable(maxFrames: maxFrames - kept.count)
+        }
+    }
+
+    /// Starts the tasks that send the node's revocations to each peer the transport connects
+    /// to, and to every peer every `RevocationExchange.resendInterval`.
+    private static func exchangeRevocations(_ exchange: RevocationExchange, events: AsyncStream<TransportEvent>) -> [Task<Void, Never>] {
+        let connected = Task {
+            for await event in events {
+                if case .connected(let peer, .outbound) = event { exchange.announce(to: peer) }
+            }
+        }
+        let resend = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: RevocationExchange.resendInterval) } catch { return }
+                exchange.announceToAll()
+            }
+        }
+        return [connected, resend]
     }
 
     /// How many groups a request follows after a split (`MovedAnswer`) before giving up. A
@@ -214,6 +272,7 @@ public final class NodeRuntime: Sendable {
         }
         let peers = Self.peers(of: topology, except: nodeID)
         try transport.updatePeers(peers)
+        revocationExchange.setPeers(peers.keys.sorted())
         currentTopology.withLockedValue { $0 = topology }
         return peers.keys.sorted()
     }
@@ -260,7 +319,8 @@ public final class NodeRuntime: Sendable {
             try transport.updatePeers(peers)
             currentTopology.withLockedValue { $0 = next }
             keyring.take(nextKeyring)
-            revocations.take(next.revokedTokens ?? [])
+            revocationExchange.setPeers(peers.keys.sorted())
+            revocationExchange.topologyTaken(next.revokedTokens ?? [])
             let hosted = Set(current.hostedDescriptors(node: nodeID).map(\.id))
             let created = next.hostedDescriptors(node: nodeID).filter { !hosted.contains($0.id) }
             if !created.isEmpty { loop.enqueue(.createGroups(created)) }
@@ -281,6 +341,7 @@ public final class NodeRuntime: Sendable {
 
     /// Stops accepting work, finishes the current turn, closes the transport and the store.
     public func shutdown() async {
+        for task in revocationTasks { task.cancel() }
         await deathMentionRelay?.close()
         loop.stop()
         await search?.close()

@@ -117,7 +117,7 @@ struct TokenCommand: AsyncParsableCommand {
             let http = try HTTPSClient(caCertificatePath: layout.caCertificatePath, token: try DevTokens.token("operator", layout: layout))
             let refused = await ClusterAdmin(http: http, say: { say($0) }).push(pushed)
             guard refused.isEmpty else {
-                say("nodes \(refused.keys.sorted().map(String.init).joined(separator: ",")) did not take it: they take it from topology.toml at their next start, or from sijil cluster push-topology")
+                say("nodes \(refused.keys.sorted().map(String.init).joined(separator: ",")) did not take it: each refuses the token as soon as a peer that took it reaches it, and takes the version from topology.toml at its next start, or from sijil cluster push-topology")
                 throw ExitCode(1)
             }
         }

@@ -64,3 +64,71 @@ import Testing
         }
     }
 }
+
+/// A node that was down when a token was revoked, and starts again with the topology file of
+/// before, refuses the token once a peer reaches it, keeps refusing it after a restart with no
+/// peer running, and drops what it learned once the version that revokes it is pushed.
+@Suite(.serialized) struct RevocationLearnedFromPeersTests {
+    static func status(_ http: HTTPSClient, _ node: ClusterTopology.Node) async throws -> NodeStatusBody {
+        let response = try await http.send("GET", node.http, "/v1/cluster/status")
+        try #require(response.status == 200, "\(response.text)")
+        return try response.decode(NodeStatusBody.self)
+    }
+
+    @Test func aNodeThatMissedARevocationLearnsItFromItsPeersAndKeepsIt() async throws {
+        try await TestCluster.with { cluster in
+            let layout = cluster.layout
+            let regional = layout.topology.activeNodes.filter { !$0.isCenter }
+            let missing = try #require(regional.last)
+            let others = layout.topology.activeNodes.filter { $0.id != missing.id }
+            let stolen = try TokenRevocationCommandTests.issue(layout.directory, subject: "OPS-PHONE")
+            let operatorHTTP = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: CrashRecoveryTests.waitMs,
+                                               token: try DevTokens.token("operator", layout: layout))
+            let withStolen = try HTTPSClient(caCertificatePath: layout.caCertificatePath, timeoutMs: CrashRecoveryTests.waitMs, token: stolen)
+            let versionOne = try String(contentsOfFile: layout.topologyPath, encoding: .utf8)
+
+            #expect(await cluster.processes.stop(missing.id, timeoutMs: CrashRecoveryTests.waitMs))
+            let revoked = try CommandLineErrorTests.run(["token", "revoke", "--dir", layout.directory, stolen, "--reason", "phone stolen"])
+            #expect(revoked.status == 1, "a node did not take the version: \(revoked.standardOutput) \(revoked.standardError)")
+            #expect(revoked.standardOutput.contains("nodes \(missing.id) did not take it"), "\(revoked.standardOutput)")
+            let versionTwo = try String(contentsOfFile: layout.topologyPath, encoding: .utf8)
+
+            // The node's host still holds the file of before: the node starts with version 1.
+            try versionOne.write(toFile: layout.topologyPath, atomically: true, encoding: .utf8)
+            try cluster.processes.start(missing.id)
+            try await waitUntil("node \(missing.id) refuses the revoked token", timeoutMs: CrashRecoveryTests.waitMs) {
+                (try? await withStolen.send("GET", missing.http, "/v1/cluster/status").status) == 401
+            }
+            let refusal = try await withStolen.send("GET", missing.http, "/v1/cluster/status").text
+            #expect(refusal.contains("auth.token_revoked") && refusal.contains("phone stolen"), "\(refusal)")
+            let learned = try await Self.status(operatorHTTP, missing)
+            #expect(learned.topologyVersion == 1 && learned.revocationsLearned == 1)
+            try versionTwo.write(toFile: layout.topologyPath, atomically: true, encoding: .utf8)
+            let report = try CommandLineErrorTests.run(["cluster", "status", "--dir", layout.directory])
+            #expect(report.standardOutput.contains("node \(missing.id): runs topology version 1, not 2 (it refuses the 1 token revocations it lacks, learned from its peers)"),
+                    "\(report.standardOutput)")
+
+            // With every other node stopped, a restart still refuses it: what it learned is kept.
+            for node in others { #expect(await cluster.processes.stop(node.id, timeoutMs: CrashRecoveryTests.waitMs)) }
+            #expect(await cluster.processes.stop(missing.id, timeoutMs: CrashRecoveryTests.waitMs))
+            try versionOne.write(toFile: layout.topologyPath, atomically: true, encoding: .utf8)
+            try cluster.processes.start(missing.id)
+            try await waitUntil("node \(missing.id) answers alone", timeoutMs: CrashRecoveryTests.waitMs) {
+                (try? await operatorHTTP.send("GET", missing.http, "/v1/cluster/status").status) == 200
+            }
+            #expect(try await withStolen.send("GET", missing.http, "/v1/cluster/status").status == 401)
+            #expect(try await Self.status(operatorHTTP, missing).revocationsLearned == 1)
+
+            // The version that revokes it, pushed, takes the learned revocation's place.
+            try versionTwo.write(toFile: layout.topologyPath, atomically: true, encoding: .utf8)
+            for node in others { try cluster.processes.start(node.id) }
+            try await DevCluster.waitUntilReady(topology: layout.topology, http: operatorHTTP, timeoutMs: CrashRecoveryTests.waitMs,
+                                                processes: cluster.processes)
+            let pushed = try CommandLineErrorTests.run(["cluster", "push-topology", "--dir", layout.directory])
+            #expect(pushed.status == 0, "\(pushed.standardOutput) \(pushed.standardError)")
+            let after = try await Self.status(operatorHTTP, missing)
+            #expect(after.topologyVersion == 2 && after.revocationsLearned == 0)
+            #expect(try await withStolen.send("GET", missing.http, "/v1/cluster/status").status == 401)
+        }
+    }
+}

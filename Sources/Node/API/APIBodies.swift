@@ -211,6 +211,9 @@ public struct NodeStatusBody: Codable, Sendable, Equatable {
     public var topologyVersion: UInt64? = nil
     /// The end of validity of the cluster CA's certificate (ISO 8601).
     public var authorityNotAfter: String? = nil
+    /// Token revocations the node learned from its peers that its topology version does not
+    /// hold (it missed the version that revokes them: push it).
+    public var revocationsLearned: Int? = nil
 
     /// Creates a value from its parts.
     public init(node: UInt64, region: String, center: Bool, http: String, groups: [GroupStatus], search: SearchIndexer.Status?, requestsInFlight: Int) {

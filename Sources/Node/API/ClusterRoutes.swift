@@ -87,6 +87,7 @@ struct ClusterRoutes: Sendable {
         body.certificateSerial = runtime.certificateSerial
         body.topologyVersion = runtime.topology.effectiveVersion
         body.authorityNotAfter = iso.string(from: runtime.authorityNotAfter)
+        body.revocationsLearned = runtime.revocationExchange.learnedCount
         return HTTPResponses.json(body)
     }
 

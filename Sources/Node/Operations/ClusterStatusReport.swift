@@ -58,6 +58,8 @@ public struct ClusterStatusReport: Codable, Sendable {
         public var authorityNotAfter: String? = nil
         /// The topology version it runs.
         public var topologyVersion: UInt64? = nil
+        /// Token revocations it learned from its peers that its topology version does not hold.
+        public var revocationsLearned: Int? = nil
 
         /// Creates a value from its parts.
         public init(node: UInt64, http: String, reachable: Bool, error: String?, certificateNotAfter: String? = nil, authorityNotAfter: String? = nil,
@@ -126,6 +128,7 @@ public struct ClusterStatusReport: Codable, Sendable {
                     reach.append(NodeReach(node: node.id, http: node.http, reachable: true, error: nil,
                                            certificateNotAfter: view.certificateNotAfter, authorityNotAfter: view.authorityNotAfter,
                                            topologyVersion: view.topologyVersion))
+                    reach[reach.count - 1].revocationsLearned = view.revocationsLearned
                 case .failure(let error):
                     reach.append(NodeReach(node: node.id, http: node.http, reachable: false, error: "\(error)"))
                 }
@@ -142,7 +145,8 @@ public struct ClusterStatusReport: Codable, Sendable {
     public static func topologyWarnings(_ nodes: [NodeReach], version: UInt64) -> [String] {
         nodes.compactMap { node in
             guard let running = node.topologyVersion, running < version else { return nil }
-            return "node \(node.node): runs topology version \(running), not \(version): sijil cluster push-topology"
+            let learned = node.revocationsLearned.map { $0 > 0 ? " (it refuses the \($0) token revocations it lacks, learned from its peers)" : "" } ?? ""
+            return "node \(node.node): runs topology version \(running), not \(version)\(learned): sijil cluster push-topology"
         }
     }
 

@@ -153,42 +153,17 @@ final class DeathMentionJournal: @unchecked Sendable {
     /// Replaces the file, atomically, with one holding `pending` alone.
     func compact(_ pending: [Entry]) throws(Failure) {
         close()
-        let temporary = path + ".tmp"
-        let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .io(temporary, "cannot create: \(String(cString: strerror(errno)))") }
         let lines = pending.map(Self.queuedLine)
-        do throws(Failure) {
-            if !lines.isEmpty { try Self.writeAll(Array((lines.joined(separator: "\n") + "\n").utf8), to: fd, path: temporary) }
-            guard fsync(fd) == 0 else { throw Failure.io(temporary, "cannot sync: \(String(cString: strerror(errno)))") }
+        do throws(DurableFile.Failure) {
+            try DurableFile.replace(path, with: lines.isEmpty ? [] : Array((lines.joined(separator: "\n") + "\n").utf8))
         } catch {
-            _ = Foundation.close(fd)
-            unlink(temporary)
-            throw error
-        }
-        _ = Foundation.close(fd)
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .io(path, "cannot replace: \(reason)")
-        }
-        let directory = Foundation.open((path as NSString).deletingLastPathComponent, O_RDONLY | O_CLOEXEC)
-        if directory >= 0 {
-            _ = fsync(directory)
-            _ = Foundation.close(directory)
+            throw .io(error.path, error.reason)
         }
         records = pending.count
         live = pending.count
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(Failure) {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(path, "cannot write: \(String(cString: strerror(errno)))")
-            }
-            written += n
-        }
+        do throws(DurableFile.Failure) { try DurableFile.writeAll(bytes, to: fd, path: path) } catch { throw .io(error.path, error.reason) }
     }
 }
