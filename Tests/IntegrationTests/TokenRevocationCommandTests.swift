@@ -105,7 +105,7 @@ import Testing
             #expect(learned.topologyVersion == 1 && learned.revocationsLearned == 1)
             try versionTwo.write(toFile: layout.topologyPath, atomically: true, encoding: .utf8)
             let report = try CommandLineErrorTests.run(["cluster", "status", "--dir", layout.directory])
-            #expect(report.standardOutput.contains("node \(missing.id): runs topology version 1, not 2 (it refuses the 1 token revocations it lacks, learned from its peers)"),
+            #expect(report.standardOutput.contains("node \(missing.id): runs topology version 1, not 2 (it refuses 1 token revocation it learned from its peers)"),
                     "\(report.standardOutput)")
 
             // With every other node stopped, a restart still refuses it: what it learned is kept.

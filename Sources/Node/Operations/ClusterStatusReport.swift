@@ -145,7 +145,7 @@ public struct ClusterStatusReport: Codable, Sendable {
     public static func topologyWarnings(_ nodes: [NodeReach], version: UInt64) -> [String] {
         nodes.compactMap { node in
             guard let running = node.topologyVersion, running < version else { return nil }
-            let learned = node.revocationsLearned.map { $0 > 0 ? " (it refuses the \($0) token revocations it lacks, learned from its peers)" : "" } ?? ""
+            let learned = node.revocationsLearned.map { $0 > 0 ? " (it refuses \($0) token revocation\($0 == 1 ? "" : "s") it learned from its peers)" : "" } ?? ""
             return "node \(node.node): runs topology version \(running), not \(version)\(learned): sijil cluster push-topology"
         }
     }
