@@ -112,7 +112,7 @@ public final class RevocationExchange: @unchecked Sendable {
     }
 
     /// Takes the revocations of a notice from `peer`: enforces and keeps the new ones, and
-    /// passes them on to every other peer.
+    /// passes those on to every other peer.
     @discardableResult
     public func receive(from peer: UInt64, frame: [UInt8]) -> Taken {
         let list: [ClusterTopology.Revocation]
@@ -123,7 +123,8 @@ public final class RevocationExchange: @unchecked Sendable {
         let nowSeconds = UInt64(max(0, now().timeIntervalSince1970))
         var taken = Taken()
         var problems: [String] = []
-        let (forward, targets, total) = lock.withLock { () -> ([ClusterTopology.Revocation], [UInt64], Int) in
+        var fresh: [ClusterTopology.Revocation] = []
+        let (targets, total) = lock.withLock { () -> ([UInt64], Int) in
             let before = learned
             var known = RevocationCover(topologyList, learned)
             for revocation in list {
@@ -140,12 +141,13 @@ public final class RevocationExchange: @unchecked Sendable {
                     if revocation.tokenID == nil { learned.removeAll { revocation.covers($0) } }
                     learned.append(revocation)
                     known.insert(revocation)
+                    fresh.append(revocation)
                     taken.learned += 1
                 }
             }
-            guard taken.learned > 0 else { return ([], [], learned.count) }
+            guard taken.learned > 0 else { return ([], learned.count) }
             pruneAndEnforce(persistingIfChangedFrom: before)
-            return (enforced(), peers.filter { $0 != peer }, learned.count)
+            return (peers.filter { $0 != peer }, learned.count)
         }
         if !problems.isEmpty {
             logger.warning("node \(peer) passed on \(taken.refused) token revocations this node refuses", metadata: [
@@ -153,7 +155,8 @@ public final class RevocationExchange: @unchecked Sendable {
         }
         if taken.learned > 0 {
             logger.warning("learned \(taken.learned) token revocations from node \(peer) that this node's topology version does not hold (\(total) in all): push the topology")
-            send(RevocationNotice.notices(forward), to: targets)
+            // Only what is new here: a peer gets the rest when it connects and every resend.
+            send(RevocationNotice.notices(fresh), to: targets)
         }
         return taken
     }
