@@ -165,6 +165,15 @@ final class InvariantChecker: NodeCoreObserver {
             }
         }
         guard membership.centerRuleActive, let center = membership.center else { return }
+        // An operator's switch to `region` durability, committed before this acknowledgement,
+        // covers it: a write that waited for an unreachable centre is acknowledged under the
+        // new rule (docs/OPERATIONS.md §5.1). The acknowledging node may not know yet that the
+        // switch committed, when the leader that committed both is another node.
+        var latest = splits[group]?.membership ?? simulation.descriptor(group).initialMembership
+        for config in configEntries[group] ?? [] {
+            if case .success(let next) = latest.applying(config.change) { latest = next }
+        }
+        guard latest.centerRuleActive else { return }
         if centerLog[group]?[index] == term || (centerSnapshot[group] ?? 0) >= index { return }
         fail("centre rule: group \(group) entry \(index)/\(term) acknowledged by node \(node) before the centre \(center) held it durably")
     }
