@@ -152,11 +152,17 @@ final class InvariantChecker: NodeCoreObserver {
     /// commit index: an entry that switches the rule off commits with a regional majority, and
     /// the writes it commits along with it are acknowledged under region durability), the
     /// centre must hold the entry durably before any client hears that it is written.
-    private func checkCenterRule(group: GroupID, index: UInt64, term: UInt64, acknowledgedBy node: NodeID) {
+    /// The group's configuration after the committed configuration entries through `index`.
+    private func configuration(_ group: GroupID, through index: UInt64 = .max) -> Membership {
         var membership = splits[group]?.membership ?? simulation.descriptor(group).initialMembership
         for config in configEntries[group] ?? [] where config.index <= index {
             if case .success(let next) = membership.applying(config.change) { membership = next }
         }
+        return membership
+    }
+
+    private func checkCenterRule(group: GroupID, index: UInt64, term: UInt64, acknowledgedBy node: NodeID) {
+        var membership = configuration(group, through: index)
         if let raft = simulation.nodes[node]?.core?.raft(of: group), raft.commitIndex > index {
             for entry in raft.entries(from: index + 1, through: raft.commitIndex) where entry.kind == .configChange {
                 if let change = try? ConfigChange.decode(entry.data), case .success(let next) = membership.applying(change) {
@@ -169,11 +175,7 @@ final class InvariantChecker: NodeCoreObserver {
         // covers it: a write that waited for an unreachable centre is acknowledged under the
         // new rule (docs/OPERATIONS.md §5.1). The acknowledging node may not know yet that the
         // switch committed, when the leader that committed both is another node.
-        var latest = splits[group]?.membership ?? simulation.descriptor(group).initialMembership
-        for config in configEntries[group] ?? [] {
-            if case .success(let next) = latest.applying(config.change) { latest = next }
-        }
-        guard latest.centerRuleActive else { return }
+        guard configuration(group).centerRuleActive else { return }
         if centerLog[group]?[index] == term || (centerSnapshot[group] ?? 0) >= index { return }
         fail("centre rule: group \(group) entry \(index)/\(term) acknowledged by node \(node) before the centre \(center) held it durably")
     }

@@ -69,7 +69,6 @@ public final class RevocationExchange: @unchecked Sendable {
         lock.withLock {
             let kept = loadFile()
             learned = kept
-            revocations.take(list)
             pruneAndEnforce(persistingIfChangedFrom: kept)
         }
         if !learned.isEmpty {
@@ -93,7 +92,6 @@ public final class RevocationExchange: @unchecked Sendable {
             let before = RevocationCover(topologyList, learned)
             let adds = list.contains { !before.covers($0) }
             topologyList = list
-            revocations.take(list)
             pruneAndEnforce(persistingIfChangedFrom: learned)
             return (adds ? enforced() : nil, peers)
         }
@@ -181,7 +179,7 @@ public final class RevocationExchange: @unchecked Sendable {
         let nowSeconds = UInt64(max(0, now().timeIntervalSince1970))
         let topology = RevocationCover(topologyList)
         learned.removeAll { $0.mayBeDropped(atSeconds: nowSeconds) || topology.covers($0) }
-        revocations.learn(learned)
+        revocations.take(topologyList + learned)
         metrics?.recordLearnedRevocations(learned.count)
         if learned != previous { writeFile() }
     }

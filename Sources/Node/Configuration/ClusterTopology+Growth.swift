@@ -120,9 +120,7 @@ extension ClusterTopology {
         if let problem = revocation.problem { throw NodeConfiguration.Problem(description: problem) }
         let nowSeconds = UInt64(max(0, now.timeIntervalSince1970))
         let listed = (revokedTokens ?? []).filter { !$0.mayBeDropped(atSeconds: nowSeconds) }
-        let same = listed.contains { $0.tokenID != nil && $0.tokenID == revocation.tokenID }
-            || listed.contains { $0.subject != nil && $0.subject == revocation.subject && $0.issuedThrough ?? 0 >= revocation.issuedThrough ?? 0 }
-        if same { return nil }
+        if listed.contains(where: { $0.covers(revocation) }) { return nil }
         var next = self
         next.version = effectiveVersion + 1
         next.revokedTokens = listed + [revocation]
